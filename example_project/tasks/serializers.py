@@ -1,0 +1,70 @@
+"""Request and response shapes. Every text field is a StrictCharField (drf-hardening).
+
+``StrictModelSerializer`` answers 400 to a key the serializer does not accept
+(``owner``, ``id``, ``is_staff``, a typo...) instead of silently dropping it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import RegexValidator
+from rest_framework import serializers
+
+from drf_hardening.fields import StrictCharField
+from drf_hardening.serializers import StrictModelSerializer
+from tasks.models import Task
+
+User = get_user_model()
+
+#: The tutorial's rule: letters, digits and single spaces between words.
+title_characters = RegexValidator(
+    r"^[^\W_]+(?: [^\W_]+)*\Z",
+    message="Use letters, digits and single spaces only.",
+    code="invalid_characters",
+)
+
+
+class TaskSerializer(StrictModelSerializer):
+    title = StrictCharField(min_length=3, max_length=200, validators=[title_characters])
+    description = StrictCharField(
+        multiline=True, max_length=2000, required=False, allow_blank=True
+    )
+    owner = serializers.CharField(source="created_by.username", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = ["id", "title", "description", "completed", "created_at", "owner"]
+        read_only_fields = ["id", "created_at", "owner"]
+
+
+class RegisterSerializer(StrictModelSerializer):
+    # identifier=True: one script, no spaces or look-alike characters (drf-hardening).
+    username = StrictCharField(identifier=True, min_length=3, max_length=150)
+    password = serializers.CharField(
+        write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
+    )
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "password"]
+        read_only_fields = ["id"]
+
+    def validate_username(self, value: str) -> str:
+        if User.objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError("This username is taken.", code="unique")
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # AUTH_PASSWORD_VALIDATORS, the similarity one included, reported on "password".
+        try:
+            validate_password(attrs["password"], User(username=attrs["username"]))
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": list(error.messages)}) from error
+        return attrs
+
+    def create(self, validated_data: dict[str, Any]) -> Any:
+        return User.objects.create_user(**validated_data)

@@ -1,0 +1,29 @@
+"""System checks of drf-hardening, one submodule per concern.
+
+Ids are stable and never reused (django-cors-headers once gave E013 to two
+different problems). Ranges, so that each concern can add ids without
+touching the others:
+
+- ``E001``-``E019`` / ``W001``-``W019``: settings, presets, CORS, HTTPS, hosts (``settings``)
+- ``E020``-``E039`` / ``W020``-``W039``: throttling and client IP (``throttling``)
+- ``E040``-``E059`` / ``W040``-``W059``: strict input (``input``)
+- ``E060``-``E079`` / ``W060``-``W079``: errors, request ids and logging (``errors``)
+
+Every id is listed in ``docs/checks.md``.
+"""
+
+from __future__ import annotations
+
+from django.core import checks
+
+from drf_hardening.checks import settings as _settings
+
+#: Every check function of the package, registered by ``register_checks``.
+ALL_CHECKS = [
+    *_settings.CHECKS,
+]
+
+
+def register_checks() -> None:
+    for check in ALL_CHECKS:
+        checks.register(check, checks.Tags.security)

@@ -1,0 +1,296 @@
+"""Checks of the project's settings: CORS, middleware order, hosts, HTTPS and DRF defaults.
+
+Ids: ``drf_hardening.E001``-``E019`` (wrong) and ``W001``-``W019`` (risky).
+Profile-specific checks fire only when ``harden()`` recorded that profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+from django.utils.module_loading import import_string
+
+from drf_hardening.conf import conf
+from drf_hardening.presets import CORS_MIDDLEWARE, SECURITY_MIDDLEWARE
+
+Messages = list[CheckMessage]
+OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
+
+#: Middleware that can answer a request before the view, so CorsMiddleware must
+#: run before them or their responses miss the CORS headers (django-cors-headers' README).
+ANSWERING_MIDDLEWARE = (
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.cache.FetchFromCacheMiddleware",
+    "django.middleware.cache.CacheMiddleware",
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
+)
+
+#: Settings that must be a list or tuple of strings: a str is a sequence of characters.
+SEQUENCE_SETTINGS = (
+    "ALLOWED_HOSTS",
+    "INSTALLED_APPS",
+    "MIDDLEWARE",
+    "CSRF_TRUSTED_ORIGINS",
+    "INTERNAL_IPS",
+    "SECURE_REDIRECT_EXEMPT",
+    "SILENCED_SYSTEM_CHECKS",
+    "CORS_ALLOWED_ORIGINS",
+    "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ALLOW_HEADERS",
+    "CORS_ALLOW_METHODS",
+    "CORS_EXPOSE_HEADERS",
+)
+SEQUENCE_REST_FRAMEWORK = (
+    "DEFAULT_AUTHENTICATION_CLASSES",
+    "DEFAULT_PERMISSION_CLASSES",
+    "DEFAULT_THROTTLE_CLASSES",
+    "DEFAULT_RENDERER_CLASSES",
+    "DEFAULT_PARSER_CLASSES",
+)
+
+
+def _production() -> bool:
+    return conf.PROFILE == "production"
+
+
+def _rest_framework() -> dict[str, Any]:
+    value = getattr(settings, "REST_FRAMEWORK", None)
+    return value if isinstance(value, dict) else {}
+
+
+def _allow_all_origins() -> bool:
+    # CORS_ORIGIN_ALLOW_ALL is django-cors-headers' old name, still honoured.
+    return bool(
+        getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
+        or getattr(settings, "CORS_ORIGIN_ALLOW_ALL", False)
+    )
+
+
+def check_cors_allow_all(**kwargs: Any) -> Messages:
+    if not _allow_all_origins():
+        return []
+    if getattr(settings, "CORS_ALLOW_CREDENTIALS", False):
+        return [
+            Error(
+                "CORS_ALLOW_ALL_ORIGINS is True while CORS_ALLOW_CREDENTIALS is True: every "
+                "website can make credentialed requests to this API and read the answers.",
+                hint="List the origins that need credentials in CORS_ALLOWED_ORIGINS.",
+                id="drf_hardening.E001",
+            )
+        ]
+    if _production():
+        return [
+            Error(
+                "CORS_ALLOW_ALL_ORIGINS is True under the production profile.",
+                hint="List the front-end origins in CORS_ALLOWED_ORIGINS "
+                "(harden(cors_allowed_origins=[...])).",
+                id="drf_hardening.E002",
+            )
+        ]
+    return []
+
+
+def check_cors_middleware(**kwargs: Any) -> Messages:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if CORS_MIDDLEWARE not in middleware:
+        return [
+            Error(
+                f"MIDDLEWARE does not contain {CORS_MIDDLEWARE!r}: CORS settings have no effect.",
+                hint="Add it above CommonMiddleware (harden() does this when it is missing).",
+                id="drf_hardening.E003",
+            )
+        ]
+    position = middleware.index(CORS_MIDDLEWARE)
+    above = [name for name in middleware[:position] if name in ANSWERING_MIDDLEWARE]
+    if above:
+        return [
+            Error(
+                f"MIDDLEWARE lists {CORS_MIDDLEWARE!r} below {', '.join(map(repr, above))}, "
+                "which can answer first: those responses miss the CORS headers.",
+                hint=f"Move {CORS_MIDDLEWARE!r} above {above[0]!r}.",
+                id="drf_hardening.E004",
+            )
+        ]
+    return []
+
+
+def check_security_middleware(**kwargs: Any) -> Messages:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if SECURITY_MIDDLEWARE in middleware and middleware.index(SECURITY_MIDDLEWARE) != 0:
+        return [
+            Warning(
+                f"MIDDLEWARE lists {SECURITY_MIDDLEWARE!r} at position "
+                f"{middleware.index(SECURITY_MIDDLEWARE)}: responses of the middleware above "
+                "it miss the HTTPS redirect and security headers.",
+                hint=f"Move {SECURITY_MIDDLEWARE!r} to the top of MIDDLEWARE.",
+                id="drf_hardening.W005",
+            )
+        ]
+    return []
+
+
+def check_allowed_hosts(**kwargs: Any) -> Messages:
+    if not _production():
+        return []
+    hosts = getattr(settings, "ALLOWED_HOSTS", None) or []
+    if not hosts:
+        return [
+            Error(
+                "ALLOWED_HOSTS is empty under the production profile: every request gets 400.",
+                hint="harden(allowed_hosts=['api.example.com']) or DJANGO_ALLOWED_HOSTS.",
+                id="drf_hardening.E005",
+            )
+        ]
+    if "*" in hosts:
+        return [
+            Error(
+                "ALLOWED_HOSTS contains '*' under the production profile: Host header "
+                "poisoning of password-reset links and cache keys becomes possible.",
+                hint="List the host names the API answers to.",
+                id="drf_hardening.E006",
+            )
+        ]
+    return []
+
+
+def check_proxy_ssl_header(**kwargs: Any) -> Messages:
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not conf.TRUSTED_PROXIES:
+        return [
+            Error(
+                "SECURE_PROXY_SSL_HEADER is set but DRF_HARDENING['TRUSTED_PROXIES'] declares "
+                "no proxy: without a proxy that overwrites X-Forwarded-Proto, any client can "
+                "claim HTTPS.",
+                hint="harden(trusted_proxies=1) if a TLS-terminating proxy is in front, "
+                "otherwise remove SECURE_PROXY_SSL_HEADER.",
+                id="drf_hardening.E007",
+            )
+        ]
+    return []
+
+
+def _uses_drf_ident(path: str) -> bool:
+    from rest_framework.throttling import SimpleRateThrottle
+
+    try:
+        throttle = import_string(path)
+    except ImportError:
+        return False  # DRF reports unimportable classes itself at request time
+    return (
+        isinstance(throttle, type)
+        and issubclass(throttle, SimpleRateThrottle)
+        and throttle.get_ident is SimpleRateThrottle.get_ident
+    )
+
+
+def check_num_proxies(**kwargs: Any) -> Messages:
+    rest_framework = _rest_framework()
+    if rest_framework.get("NUM_PROXIES") is not None:
+        return []
+    classes = rest_framework.get("DEFAULT_THROTTLE_CLASSES") or []
+    if isinstance(classes, str):
+        return []  # reported by E011
+    spoofable = [path for path in classes if isinstance(path, str) and _uses_drf_ident(path)]
+    if spoofable:
+        return [
+            Warning(
+                "REST_FRAMEWORK['NUM_PROXIES'] is None while DEFAULT_THROTTLE_CLASSES has "
+                f"{spoofable[0]!r}: DRF then keys the throttle on the whole client-sent "
+                "X-Forwarded-For header, so a client that changes it is never throttled.",
+                hint="Set REST_FRAMEWORK['NUM_PROXIES'] to the number of proxies in front "
+                "(0 for none), or use drf_hardening.throttling classes.",
+                id="drf_hardening.W001",
+            )
+        ]
+    return []
+
+
+def check_exception_handler(**kwargs: Any) -> Messages:
+    if conf.PROFILE is None:
+        return []
+    handler = _rest_framework().get("EXCEPTION_HANDLER")
+    if handler != OUR_HANDLER:
+        return [
+            Warning(
+                f"REST_FRAMEWORK['EXCEPTION_HANDLER'] is {handler!r}, not {OUR_HANDLER!r}, "
+                "although harden() asked for it: error bodies may leak exception messages "
+                "and shapes differ by error.",
+                hint="Remove your EXCEPTION_HANDLER, or subclass "
+                "drf_hardening.exceptions.ExceptionHandler and silence drf_hardening.W002.",
+                id="drf_hardening.W002",
+            )
+        ]
+    return []
+
+
+def check_production_defaults(**kwargs: Any) -> Messages:
+    if not _production():
+        return []
+    messages: Messages = []
+    rest_framework = _rest_framework()
+    renderers = rest_framework.get("DEFAULT_RENDERER_CLASSES") or []
+    if "rest_framework.renderers.BrowsableAPIRenderer" in renderers:
+        messages.append(
+            Warning(
+                "REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'] includes BrowsableAPIRenderer under "
+                "the production profile: it serves HTML forms and more attack surface.",
+                hint="Keep rest_framework.renderers.JSONRenderer only.",
+                id="drf_hardening.W003",
+            )
+        )
+    permissions = rest_framework.get("DEFAULT_PERMISSION_CLASSES")
+    if permissions is None or "rest_framework.permissions.AllowAny" in permissions:
+        messages.append(
+            Warning(
+                "REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] allows any client by default "
+                "(AllowAny) under the production profile.",
+                hint="Use rest_framework.permissions.IsAuthenticated as the default and open "
+                "public views one by one.",
+                id="drf_hardening.W004",
+            )
+        )
+    if settings.DEBUG:
+        messages.append(
+            Error(
+                "DEBUG is True under the production profile.",
+                hint="Set DEBUG = False (for example from an environment variable).",
+                id="drf_hardening.E010",
+            )
+        )
+    return messages
+
+
+def check_sequences(**kwargs: Any) -> Messages:
+    named: list[tuple[str, Any]] = [(name, getattr(settings, name, None)) for name in SEQUENCE_SETTINGS]
+    rest_framework = _rest_framework()
+    named += [(f"REST_FRAMEWORK['{key}']", rest_framework.get(key)) for key in SEQUENCE_REST_FRAMEWORK]
+    named.append(("DRF_HARDENING['TRUSTED_PROXIES']", conf.user_settings.get("TRUSTED_PROXIES")))
+    return [
+        Error(
+            f"{name} is the string {value!r}: a string is a sequence of characters, so each "
+            "character would be read as one entry.",
+            hint=f"Write {name} = [{value!r}].",
+            id="drf_hardening.E011",
+        )
+        for name, value in named
+        if isinstance(value, str)
+    ]
+
+
+CHECKS: Sequence[Callable[..., Messages]] = (
+    check_cors_allow_all,
+    check_cors_middleware,
+    check_security_middleware,
+    check_allowed_hosts,
+    check_proxy_ssl_header,
+    check_num_proxies,
+    check_exception_handler,
+    check_production_defaults,
+    check_sequences,
+)

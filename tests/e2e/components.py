@@ -1,0 +1,301 @@
+"""The real processes of the end-to-end suite: gunicorn, nginx and a static site.
+
+Each component binds 127.0.0.1 on a free port, writes its logs to its own
+temporary directory and is stopped by the PID it was started with. Redis comes
+from ``tests.services`` (``RedisServer``), so the suite shares one way of
+running it. The benchmarks import these classes too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import shutil
+import signal
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from tests.services import free_port, stop_process, wait_for_port
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE_DIR = ROOT / "example_project"
+
+
+def child_pids(parent: int) -> list[int]:
+    """The PIDs whose parent is ``parent`` (Linux ``/proc``; CI runs Debian)."""
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            # The command name is in parentheses and may hold spaces: split after it.
+            stat = (entry / "stat").read_text().rpartition(")")[2].split()
+            if int(stat[1]) == parent and stat[0] != "Z":
+                children.append(int(entry.name))
+    return sorted(children)
+
+
+def wait_until(predicate: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"{what} after {timeout}s")
+
+
+@dataclass
+class Gunicorn:
+    """``gunicorn`` serving a WSGI application, with an access log we can read."""
+
+    app: str
+    env: Mapping[str, str]
+    chdir: Path = EXAMPLE_DIR
+    workers: int = 2
+    port: int = field(default_factory=free_port)
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="drfh-gunicorn-")))
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def access_log(self) -> Path:
+        return self.directory / "access.log"
+
+    @property
+    def output(self) -> Path:
+        """Gunicorn's own log and everything the application writes to stderr."""
+        return self.directory / "gunicorn.log"
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "gunicorn is not running"
+        return self.process.pid
+
+    def start(self) -> None:
+        # pytest-django exported DJANGO_SETTINGS_MODULE=tests.settings: the
+        # application picks its own unless this component names one.
+        env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        env.update(self.env)
+        command = [
+            sys.executable, "-m", "gunicorn",
+            "--chdir", str(self.chdir),
+            "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(self.workers),
+            "--graceful-timeout", "5",
+            "--access-logfile", str(self.access_log),
+            "--error-logfile", "-",
+            # Without a request time in the log, the benchmark could not report latency.
+            "--access-logformat", '%(h)s "%(r)s" %(s)s %(D)s',
+            self.app,
+        ]  # fmt: skip
+        with self.output.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
+            )
+        wait_for_port(self.port, timeout=30)
+        wait_until(lambda: len(self.worker_pids()) == self.workers, 30, "gunicorn workers not up")
+        # Every worker must have loaded the application, not just been forked.
+        wait_until(
+            lambda: self.output.read_text(errors="replace").count("Booting worker") >= self.workers,
+            30,
+            "gunicorn workers did not boot",
+        )
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+    def worker_pids(self) -> list[int]:
+        return child_pids(self.pid)
+
+    def reload(self) -> None:
+        """SIGHUP: the master starts new workers and stops the old ones gracefully."""
+        os.kill(self.pid, signal.SIGHUP)
+
+    def access_lines(self) -> list[str]:
+        if not self.access_log.exists():
+            return []
+        return self.access_log.read_text().splitlines()
+
+    def log_text(self) -> str:
+        return self.output.read_text(errors="replace")
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+NGINX_CONF = """\
+{user}
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    access_log {dir}/access.log;
+    client_body_temp_path {dir}/client_body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+
+    upstream app {{ server 127.0.0.1:{upstream}; }}
+
+    # Both ports forward to the application, plain HTTP included: the redirect to
+    # HTTPS is Django's (SECURE_SSL_REDIRECT behind SECURE_PROXY_SSL_HEADER), which
+    # is what the suite proves. Whatever the client sent in X-Forwarded-For and
+    # X-Forwarded-Proto is replaced, never appended to.
+    server {{
+        listen 127.0.0.1:{http_port};
+        listen 127.0.0.1:{https_port} ssl;
+        ssl_certificate {dir}/server.pem;
+        ssl_certificate_key {dir}/server.key;
+        location / {{
+            proxy_pass http://app;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto $scheme;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    """nginx terminating TLS with a trustme certificate in front of ``upstream_port``."""
+
+    upstream_port: int
+    binary: str
+    http_port: int = field(default_factory=free_port)
+    https_port: int = field(default_factory=free_port)
+    directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="drfh-nginx-")))
+    process: subprocess.Popen[bytes] | None = None
+    ca: Any = None
+
+    @property
+    def http_url(self) -> str:
+        return f"http://127.0.0.1:{self.http_port}"
+
+    @property
+    def https_url(self) -> str:
+        return f"https://127.0.0.1:{self.https_port}"
+
+    def ssl_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context()
+        self.ca.configure_trust(context)
+        return context
+
+    def start(self) -> None:
+        import trustme
+
+        self.ca = trustme.CA()
+        certificate = self.ca.issue_cert("127.0.0.1", "localhost")
+        certificate.private_key_pem.write_to_path(str(self.directory / "server.key"))
+        certificate.private_key_and_cert_chain_pem.write_to_path(str(self.directory / "server.pem"))
+        conf = self.directory / "nginx.conf"
+        conf.write_text(
+            NGINX_CONF.format(
+                # As root, nginx switches its workers to "nobody", whose group Debian
+                # lacks; the test certificate and logs are root's anyway.
+                user="user root root;" if os.geteuid() == 0 else "",
+                dir=self.directory,
+                upstream=self.upstream_port,
+                http_port=self.http_port,
+                https_port=self.https_port,
+            )
+        )
+        self.process = subprocess.Popen(
+            [self.binary, "-p", str(self.directory), "-c", str(conf),
+             "-e", str(self.directory / "error.log"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.directory / "stderr.log").open("wb"),
+        )  # fmt: skip
+        wait_for_port(self.http_port)
+        wait_for_port(self.https_port)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+    def cleanup(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class _PageHandler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - BaseHTTPRequestHandler's naming
+        body = b"<!doctype html><title>drf-hardening CORS probe</title><p>probe</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+
+@contextlib.contextmanager
+def static_site(host: str) -> Iterator[str]:
+    """Serve an empty HTML page on ``host`` and a free port; yield its origin."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _PageHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    elapsed: float  # seconds the request took
+    finished: float  # seconds since the run started
+
+
+def request(
+    url: str,
+    method: str = "GET",
+    headers: Mapping[str, str] | None = None,
+    body: bytes | None = None,
+    context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> Response:
+    """One request on a fresh connection: no redirect following, no header rewriting."""
+    parsed = urlsplit(url)
+    connection: http.client.HTTPConnection
+    if parsed.scheme == "https":
+        connection = http.client.HTTPSConnection(parsed.netloc, timeout=timeout, context=context)
+    else:
+        connection = http.client.HTTPConnection(parsed.netloc, timeout=timeout)
+    path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
+    started = time.perf_counter()
+    try:
+        connection.request(method, path or "/", body=body, headers=dict(headers or {}))
+        reply = connection.getresponse()
+        data = reply.read()
+    finally:
+        connection.close()
+    elapsed = time.perf_counter() - started
+    return Response(reply.status, {k.lower(): v for k, v in reply.getheaders()}, data, elapsed, 0)

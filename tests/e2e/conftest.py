@@ -1,0 +1,155 @@
+"""Fixtures of the end-to-end suite: the example project under gunicorn behind nginx.
+
+Every test here talks HTTP to real processes; none of them uses Django's test
+client or this pytest process's settings. The processes get their
+configuration the way a deployment does, through the environment variables of
+the example project (see example_project/taskmanager/settings.py).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.components import EXAMPLE_DIR, Gunicorn, Nginx, static_site
+from tests.services import RedisServer, missing_service
+
+WSGI_APP = "taskmanager.wsgi:application"
+MINIAPP = __import__("os").environ.get("DRFH_E2E_MINIAPP") == "1"  # TEMPORARY
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+def nginx_binary() -> str:
+    binary = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
+    if not binary:
+        missing_service("nginx", "apt-get install -y nginx")
+    assert binary is not None
+    return binary
+
+
+def require_gunicorn() -> None:
+    if importlib.util.find_spec("gunicorn") is None:
+        missing_service("gunicorn", "pip install gunicorn (the `example` dependency group)")
+
+
+@dataclass
+class Stack:
+    """The example API as deployed: gunicorn behind nginx, which terminates TLS."""
+
+    gunicorn: Gunicorn
+    nginx: Nginx
+    token: str
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.token}"}
+
+
+@dataclass
+class Project:
+    """A migrated and seeded SQLite database of the example project."""
+
+    database_url: str
+    token: str
+
+
+def production_env(**overrides: str) -> dict[str, str]:
+    env = {
+        "DRF_HARDENING_PROFILE": "production",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_TRUSTED_PROXIES": "1",
+        "DRF_HARDENING_THROTTLE_FAIL_OPEN": "1",
+        "EXAMPLE_THROTTLE_RATES": "tasks=50/day,user=100000/day,anon=20/hour",
+    }
+    env.update(overrides)
+    return env
+
+
+@pytest.fixture(scope="session")
+def project() -> Iterator[Project]:
+    """Run ``migrate`` and ``seed_demo`` once; every gunicorn of the session shares the file."""
+    require_gunicorn()
+    if MINIAPP:  # TEMPORARY scaffolding
+        yield Project("sqlite:////tmp/unused.sqlite3", "dummy")
+        return
+    directory = Path(tempfile.mkdtemp(prefix="drfh-e2e-db-"))
+    database_url = f"sqlite:///{directory}/db.sqlite3"
+    env = {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "taskmanager.settings"}
+    manage = [sys.executable, str(EXAMPLE_DIR / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    seeded = subprocess.run(
+        [*manage, "seed_demo"], env=env, check=True, capture_output=True, text=True
+    )
+    token = seeded.stdout.split()[-1]
+    yield Project(database_url, token)
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def make_stack(project: Project) -> Iterator[Callable[..., Stack]]:
+    """Start gunicorn (``workers`` of them) and nginx in front; stop both at session end."""
+    binary = nginx_binary()
+    started: list[Stack] = []
+
+    def make(env: Mapping[str, str], workers: int = 2) -> Stack:
+        gunicorn = Gunicorn(
+            WSGI_APP, {"DATABASE_URL": project.database_url, **env}, workers=workers
+        )
+        if MINIAPP:  # TEMPORARY
+            from tests.e2e.components import ROOT
+            gunicorn.app, gunicorn.chdir = "tests.e2e.miniapp:application", ROOT
+        started.append(Stack(gunicorn, Nginx(gunicorn.port, binary), project.token))
+        gunicorn.start()
+        started[-1].nginx.start()
+        return started[-1]
+
+    yield make
+    for stack in started:
+        stack.nginx.cleanup()
+        stack.gunicorn.cleanup()
+
+
+@pytest.fixture(scope="session")
+def allowed_origin() -> Iterator[str]:
+    with static_site("127.0.0.1") as origin:
+        yield origin
+
+
+@pytest.fixture(scope="session")
+def disallowed_origin() -> Iterator[str]:
+    with static_site("localhost") as origin:
+        yield origin
+
+
+@pytest.fixture(scope="session")
+def production_stack(
+    make_stack: Callable[..., Stack], redis_server: RedisServer, allowed_origin: str
+) -> Stack:
+    """Four workers, production profile, Redis throttle store, one trusted proxy (nginx)."""
+    env = production_env(REDIS_URL=redis_server.url, DJANGO_CORS_ALLOWED_ORIGINS=allowed_origin)
+    return make_stack(env, workers=4)
+
+
+@pytest.fixture
+def stack(production_stack: Stack, redis_server: RedisServer) -> Stack:
+    """The production stack with every throttle bucket emptied."""
+    if redis_server.process is None:  # pragma: no cover - a test left it stopped
+        redis_server.start()
+    redis_server.flush()
+    return production_stack

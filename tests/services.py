@@ -1,0 +1,172 @@
+"""Real services for the test suite: redis-server and Debian's Chromium.
+
+The one place that decides whether such a test runs. When a binary is missing
+the test is skipped with a message naming the package to install, unless
+``DRF_HARDENING_REQUIRE_SERVICES=1`` is set (CI sets it): then a missing
+service fails the test, so CI can never go green by skipping.
+
+Every process is bound to 127.0.0.1 on a free port and stopped by its PID.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("DRF_HARDENING_REQUIRE_SERVICES") == "1"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these, Chromium tries to reach Google's hosts on this closed network.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def missing_service(what: str, install: str) -> None:
+    """Skip (or, when services are required, fail) because ``what`` is missing."""
+    message = f"{what} is not available: install it with `{install}`"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{message} (DRF_HARDENING_REQUIRE_SERVICES=1 forbids skipping)")
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.2):
+            return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@dataclass
+class RedisServer:
+    """A redis-server of the test session, which tests may stop and start again."""
+
+    binary: str
+    port: int = field(default_factory=free_port)
+    directory: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="drfh-redis-"))
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid if self.process else None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port", str(self.port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", self.directory,
+                "--daemonize", "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+    def flush(self) -> None:
+        import redis
+
+        redis.Redis.from_url(self.url).flushall()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free 127.0.0.1 port for the whole session."""
+    binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
+    if not binary:
+        missing_service("redis-server", "apt-get install -y redis-server")
+    assert binary is not None
+    server = RedisServer(binary)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(server.directory, ignore_errors=True)
+
+
+@pytest.fixture
+def redis_cache(redis_server: RedisServer, settings: Any) -> Iterator[RedisServer]:
+    """Point the ``default`` cache at the session's Redis, emptied for this test."""
+    if redis_server.process is None:  # a previous test stopped it
+        redis_server.start()
+    redis_server.flush()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_server.url,
+        }
+    }
+    yield redis_server
+    if redis_server.process is None:
+        redis_server.start()
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
+    return candidate if Path(candidate).exists() else shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by Playwright (no ``playwright install``)."""
+    executable = chromium_path()
+    if not executable:
+        missing_service("Chromium", "apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover - the test dependency group installs it
+        missing_service("Playwright", "pip install playwright")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -1,0 +1,231 @@
+"""drf_hardening.checks.settings: one test per id that makes it fire, and the checks are bound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from drf_hardening.checks import ALL_CHECKS
+from drf_hardening.checks import settings as checks
+
+CORS = "corsheaders.middleware.CorsMiddleware"
+COMMON = "django.middleware.common.CommonMiddleware"
+SECURITY = "django.middleware.security.SecurityMiddleware"
+PRODUCTION_REST = {
+    "NUM_PROXIES": 0,
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
+}
+
+
+def ids(*functions: Any) -> list[str]:
+    found = [message.id for function in functions or ALL_CHECKS for message in function()]
+    return sorted(found)
+
+
+@pytest.fixture
+def production(settings: Any) -> Any:
+    settings.DRF_HARDENING = {"PROFILE": "production"}
+    settings.REST_FRAMEWORK = dict(PRODUCTION_REST)
+    return settings
+
+
+def test_defaults_pass() -> None:
+    assert ids() == []
+
+
+def test_production_defaults_pass(production: Any) -> None:
+    assert ids() == []
+
+
+def test_checks_are_bound(settings: Any) -> None:
+    settings.CORS_ALLOW_ALL_ORIGINS = True
+    settings.CORS_ALLOW_CREDENTIALS = True
+    with pytest.raises(SystemCheckError, match="drf_hardening.E001"):
+        call_command("check")
+
+
+def test_allow_all_with_credentials_fires_e001_in_any_profile(settings: Any) -> None:
+    settings.CORS_ALLOW_ALL_ORIGINS = True
+    settings.CORS_ALLOW_CREDENTIALS = True
+    assert ids(checks.check_cors_allow_all) == ["drf_hardening.E001"]
+
+
+def test_legacy_allow_all_name_counts_too(settings: Any) -> None:
+    settings.CORS_ORIGIN_ALLOW_ALL = True
+    settings.CORS_ALLOW_CREDENTIALS = True
+    assert ids(checks.check_cors_allow_all) == ["drf_hardening.E001"]
+
+
+def test_allow_all_in_production_fires_e002(production: Any) -> None:
+    production.CORS_ALLOW_ALL_ORIGINS = True
+    assert ids(checks.check_cors_allow_all) == ["drf_hardening.E002"]
+    with pytest.raises(SystemCheckError, match="drf_hardening.E002"):
+        call_command("check")
+
+
+def test_allow_all_without_credentials_in_development_passes(settings: Any) -> None:
+    settings.CORS_ALLOW_ALL_ORIGINS = True
+    settings.DRF_HARDENING = {"PROFILE": "development"}
+    assert ids(checks.check_cors_allow_all) == []
+
+
+def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
+    settings.MIDDLEWARE = [SECURITY, COMMON]
+    assert ids(checks.check_cors_middleware) == ["drf_hardening.E003"]
+    with pytest.raises(SystemCheckError, match="drf_hardening.E003"):
+        call_command("check")
+
+
+@pytest.mark.parametrize(
+    "answering", [COMMON, "whitenoise.middleware.WhiteNoiseMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+)
+def test_cors_middleware_below_an_answering_one_fires_e004(settings: Any, answering: str) -> None:
+    settings.MIDDLEWARE = [SECURITY, answering, CORS]
+    (message,) = checks.check_cors_middleware()
+    assert message.id == "drf_hardening.E004"
+    assert answering in message.msg
+    with pytest.raises(SystemCheckError, match="drf_hardening.E004"):
+        call_command("check")
+
+
+def test_security_middleware_not_first_fires_w005(settings: Any) -> None:
+    settings.MIDDLEWARE = [CORS, SECURITY, COMMON]
+    assert ids(checks.check_security_middleware) == ["drf_hardening.W005"]
+
+
+def test_empty_allowed_hosts_in_production_fires_e005(production: Any) -> None:
+    production.ALLOWED_HOSTS = []
+    assert ids(checks.check_allowed_hosts) == ["drf_hardening.E005"]
+    with pytest.raises(SystemCheckError, match="drf_hardening.E005"):
+        call_command("check")
+
+
+def test_star_in_allowed_hosts_in_production_fires_e006(production: Any) -> None:
+    production.ALLOWED_HOSTS = ["api.example.com", "*"]
+    assert ids(checks.check_allowed_hosts) == ["drf_hardening.E006"]
+    with pytest.raises(SystemCheckError, match="drf_hardening.E006"):
+        call_command("check")
+
+
+def test_star_in_development_passes(settings: Any) -> None:
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.DRF_HARDENING = {"PROFILE": "development"}
+    assert ids(checks.check_allowed_hosts) == []
+
+
+def test_proxy_ssl_header_without_a_proxy_fires_e007(settings: Any) -> None:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
+    with pytest.raises(SystemCheckError, match="drf_hardening.E007"):
+        call_command("check")
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": 1}
+    assert ids(checks.check_proxy_ssl_header) == []
+
+
+def test_num_proxies_none_with_drf_ip_throttle_fires_w001(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    }
+    (message,) = checks.check_num_proxies()
+    assert message.id == "drf_hardening.W001"
+    assert "X-Forwarded-For" in message.msg
+
+
+def test_num_proxies_none_is_fine_with_the_librarys_throttles(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": ["drf_hardening.throttling.AnonRateThrottle", "no.such.Throttle"],
+    }
+    assert ids(checks.check_num_proxies) == []
+
+
+def test_num_proxies_set_passes_with_drf_throttles(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "NUM_PROXIES": 1,
+        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    }
+    assert ids(checks.check_num_proxies) == []
+
+
+def test_foreign_exception_handler_after_harden_fires_w002(production: Any) -> None:
+    production.REST_FRAMEWORK = {**PRODUCTION_REST, "EXCEPTION_HANDLER": "myapp.handler"}
+    assert ids(checks.check_exception_handler) == ["drf_hardening.W002"]
+
+
+def test_foreign_exception_handler_without_harden_passes(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"EXCEPTION_HANDLER": "myapp.handler"}
+    assert ids(checks.check_exception_handler) == []
+
+
+def test_browsable_api_in_production_fires_w003(production: Any) -> None:
+    production.REST_FRAMEWORK = {
+        **PRODUCTION_REST,
+        "DEFAULT_RENDERER_CLASSES": [
+            "rest_framework.renderers.JSONRenderer",
+            "rest_framework.renderers.BrowsableAPIRenderer",
+        ],
+    }
+    assert ids(checks.check_production_defaults) == ["drf_hardening.W003"]
+
+
+@pytest.mark.parametrize("permissions", [None, ["rest_framework.permissions.AllowAny"]])
+def test_allow_any_in_production_fires_w004(production: Any, permissions: Any) -> None:
+    rest = dict(PRODUCTION_REST)
+    rest.pop("DEFAULT_PERMISSION_CLASSES")
+    if permissions is not None:
+        rest["DEFAULT_PERMISSION_CLASSES"] = permissions
+    production.REST_FRAMEWORK = rest
+    assert ids(checks.check_production_defaults) == ["drf_hardening.W004"]
+
+
+def test_debug_in_production_fires_e010(production: Any) -> None:
+    production.DEBUG = True
+    assert ids(checks.check_production_defaults) == ["drf_hardening.E010"]
+    with pytest.raises(SystemCheckError, match="drf_hardening.E010"):
+        call_command("check")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ALLOWED_HOSTS", "api.example.com"),
+        ("CORS_ALLOWED_ORIGINS", "https://app.example.com"),
+        ("CSRF_TRUSTED_ORIGINS", "https://app.example.com"),
+    ],
+)
+def test_string_where_a_list_is_expected_fires_e011(settings: Any, name: str, value: str) -> None:
+    setattr(settings, name, value)
+    (message,) = checks.check_sequences()
+    assert message.id == "drf_hardening.E011"
+    assert name in message.msg
+    assert message.hint == f"Write {name} = [{value!r}]."
+
+
+def test_string_in_rest_framework_or_drf_hardening_fires_e011(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": "drf_hardening.throttling.AnonRateThrottle"}
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": "10.0.0.1"}
+    found = checks.check_sequences()
+    assert [m.id for m in found] == ["drf_hardening.E011", "drf_hardening.E011"]
+    assert "REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']" in found[0].msg
+    assert "DRF_HARDENING['TRUSTED_PROXIES']" in found[1].msg
+    assert checks.check_num_proxies() == []  # the string is reported once, by E011
+    with pytest.raises(SystemCheckError, match="drf_hardening.E011"):
+        call_command("check")
+
+
+def test_every_message_has_a_hint(settings: Any) -> None:
+    settings.DRF_HARDENING = {"PROFILE": "production", "TRUSTED_PROXIES": "x"}
+    settings.DEBUG = True
+    settings.ALLOWED_HOSTS = []
+    settings.CORS_ALLOW_ALL_ORIGINS = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.MIDDLEWARE = [COMMON]
+    settings.REST_FRAMEWORK = {}
+    messages = [m for check in checks.CHECKS for m in check()]
+    assert len(messages) >= 7
+    for message in messages:
+        assert message.hint, message.id
