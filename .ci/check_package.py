@@ -29,7 +29,8 @@ def main(dist: Path) -> None:
         probe = (
             "import importlib.util, drf_hardening;"
             "assert importlib.util.find_spec('tests') is None, 'tests is installed';"
-            "assert importlib.util.find_spec('example_project') is None, 'example_project is installed';"
+            "assert importlib.util.find_spec('example_project') is None,"
+            " 'example_project is installed';"
             "print('imported', drf_hardening.__name__, 'from', drf_hardening.__file__)"
         )
         subprocess.run([python, "-c", probe], check=True, cwd=tmp)

@@ -4,7 +4,7 @@ Tests that need another configuration change it with the ``settings`` fixture
 or ``override_settings``; nothing here is a preset (tests/presets check those).
 """
 
-SECRET_KEY = "tests-only-not-secret"  # noqa: S105
+SECRET_KEY = "tests-only-not-secret"
 DEBUG = False
 ALLOWED_HOSTS = ["testserver"]
 USE_TZ = True

@@ -45,7 +45,7 @@ def test_production_defaults_pass(production: Any) -> None:
 def test_checks_are_bound(settings: Any) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.CORS_ALLOW_CREDENTIALS = True
-    with pytest.raises(SystemCheckError, match="drf_hardening.E001"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E001"):
         call_command("check")
 
 
@@ -64,7 +64,7 @@ def test_legacy_allow_all_name_counts_too(settings: Any) -> None:
 def test_allow_all_in_production_fires_e002(production: Any) -> None:
     production.CORS_ALLOW_ALL_ORIGINS = True
     assert ids(checks.check_cors_allow_all) == ["drf_hardening.E002"]
-    with pytest.raises(SystemCheckError, match="drf_hardening.E002"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E002"):
         call_command("check")
 
 
@@ -77,19 +77,24 @@ def test_allow_all_without_credentials_in_development_passes(settings: Any) -> N
 def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
     settings.MIDDLEWARE = [SECURITY, COMMON]
     assert ids(checks.check_cors_middleware) == ["drf_hardening.E003"]
-    with pytest.raises(SystemCheckError, match="drf_hardening.E003"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E003"):
         call_command("check")
 
 
 @pytest.mark.parametrize(
-    "answering", [COMMON, "whitenoise.middleware.WhiteNoiseMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+    "answering",
+    [
+        COMMON,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+    ],
 )
 def test_cors_middleware_below_an_answering_one_fires_e004(settings: Any, answering: str) -> None:
     settings.MIDDLEWARE = [SECURITY, answering, CORS]
     (message,) = checks.check_cors_middleware()
     assert message.id == "drf_hardening.E004"
     assert answering in message.msg
-    with pytest.raises(SystemCheckError, match="drf_hardening.E004"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E004"):
         call_command("check")
 
 
@@ -101,14 +106,14 @@ def test_security_middleware_not_first_fires_w005(settings: Any) -> None:
 def test_empty_allowed_hosts_in_production_fires_e005(production: Any) -> None:
     production.ALLOWED_HOSTS = []
     assert ids(checks.check_allowed_hosts) == ["drf_hardening.E005"]
-    with pytest.raises(SystemCheckError, match="drf_hardening.E005"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E005"):
         call_command("check")
 
 
 def test_star_in_allowed_hosts_in_production_fires_e006(production: Any) -> None:
     production.ALLOWED_HOSTS = ["api.example.com", "*"]
     assert ids(checks.check_allowed_hosts) == ["drf_hardening.E006"]
-    with pytest.raises(SystemCheckError, match="drf_hardening.E006"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E006"):
         call_command("check")
 
 
@@ -121,7 +126,7 @@ def test_star_in_development_passes(settings: Any) -> None:
 def test_proxy_ssl_header_without_a_proxy_fires_e007(settings: Any) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     assert ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
-    with pytest.raises(SystemCheckError, match="drf_hardening.E007"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E007"):
         call_command("check")
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": 1}
     assert ids(checks.check_proxy_ssl_header) == []
@@ -138,7 +143,10 @@ def test_num_proxies_none_with_drf_ip_throttle_fires_w001(settings: Any) -> None
 
 def test_num_proxies_none_is_fine_with_the_librarys_throttles(settings: Any) -> None:
     settings.REST_FRAMEWORK = {
-        "DEFAULT_THROTTLE_CLASSES": ["drf_hardening.throttling.AnonRateThrottle", "no.such.Throttle"],
+        "DEFAULT_THROTTLE_CLASSES": [
+            "drf_hardening.throttling.AnonRateThrottle",
+            "no.such.Throttle",
+        ],
     }
     assert ids(checks.check_num_proxies) == []
 
@@ -185,7 +193,7 @@ def test_allow_any_in_production_fires_w004(production: Any, permissions: Any) -
 def test_debug_in_production_fires_e010(production: Any) -> None:
     production.DEBUG = True
     assert ids(checks.check_production_defaults) == ["drf_hardening.E010"]
-    with pytest.raises(SystemCheckError, match="drf_hardening.E010"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E010"):
         call_command("check")
 
 
@@ -206,14 +214,16 @@ def test_string_where_a_list_is_expected_fires_e011(settings: Any, name: str, va
 
 
 def test_string_in_rest_framework_or_drf_hardening_fires_e011(settings: Any) -> None:
-    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": "drf_hardening.throttling.AnonRateThrottle"}
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": "drf_hardening.throttling.AnonRateThrottle"
+    }
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": "10.0.0.1"}
     found = checks.check_sequences()
     assert [m.id for m in found] == ["drf_hardening.E011", "drf_hardening.E011"]
     assert "REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']" in found[0].msg
     assert "DRF_HARDENING['TRUSTED_PROXIES']" in found[1].msg
     assert checks.check_num_proxies() == []  # the string is reported once, by E011
-    with pytest.raises(SystemCheckError, match="drf_hardening.E011"):
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E011"):
         call_command("check")
 
 

@@ -57,7 +57,12 @@ def test_pure_core_runs_without_django_configured() -> None:
 
 def test_production_preset_sets_https_headers_and_rest_framework() -> None:
     ns: dict[str, Any] = {}
-    harden(ns, profile="production", allowed_hosts=HOSTS, cors_allowed_origins=["https://app.example.com"])
+    harden(
+        ns,
+        profile="production",
+        allowed_hosts=HOSTS,
+        cors_allowed_origins=["https://app.example.com"],
+    )
     assert ns["ALLOWED_HOSTS"] == HOSTS
     assert ns["SECURE_SSL_REDIRECT"] is True
     assert ns["SECURE_HSTS_SECONDS"] == 31_536_000
@@ -101,7 +106,7 @@ def test_production_keeps_the_users_hosts_when_none_are_passed() -> None:
     ns: dict[str, Any] = {"ALLOWED_HOSTS": ["mine.example"]}
     report = harden(ns, profile="production")
     assert ns["ALLOWED_HOSTS"] == ["mine.example"]
-    assert entry(report, "REST_FRAMEWORK[\"NUM_PROXIES\"]").source == "preset"
+    assert entry(report, 'REST_FRAMEWORK["NUM_PROXIES"]').source == "preset"
 
 
 def test_allowed_hosts_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -179,7 +184,13 @@ def test_proxy_ssl_header_can_be_declared_without_xff_proxies() -> None:
     harden(ns, profile="production", allowed_hosts=HOSTS, secure_proxy_ssl_header=True)
     assert ns["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     ns = {}
-    harden(ns, profile="production", allowed_hosts=HOSTS, trusted_proxies=1, secure_proxy_ssl_header=False)
+    harden(
+        ns,
+        profile="production",
+        allowed_hosts=HOSTS,
+        trusted_proxies=1,
+        secure_proxy_ssl_header=False,
+    )
     assert "SECURE_PROXY_SSL_HEADER" not in ns
 
 
@@ -222,12 +233,17 @@ def test_user_values_win_and_the_report_says_so() -> None:
     # Existing middleware keep their order; the missing ones are added around them.
     assert ns["MIDDLEWARE"][-2:] == [SESSION, COMMON]
     assert ns["MIDDLEWARE"].index(CORS_MIDDLEWARE) < ns["MIDDLEWARE"].index(COMMON)
-    assert entry(report, f'MIDDLEWARE["{SESSION}"]'.replace(SESSION, CORS_MIDDLEWARE)).source == "preset"
+    assert (
+        entry(report, f'MIDDLEWARE["{SESSION}"]'.replace(SESSION, CORS_MIDDLEWARE)).source
+        == "preset"
+    )
 
 
 def test_keyword_arguments_win_over_user_values() -> None:
     ns: dict[str, Any] = {"CORS_ALLOWED_ORIGINS": ["https://old.example"], "ALLOWED_HOSTS": ["old"]}
-    report = harden(ns, profile="production", allowed_hosts=HOSTS, cors_allowed_origins=["https://new.example"])
+    report = harden(
+        ns, profile="production", allowed_hosts=HOSTS, cors_allowed_origins=["https://new.example"]
+    )
     assert ns["CORS_ALLOWED_ORIGINS"] == ["https://new.example"]
     assert ns["ALLOWED_HOSTS"] == HOSTS
     assert entry(report, "CORS_ALLOWED_ORIGINS").source == "argument"
@@ -267,7 +283,12 @@ def test_middleware_goes_to_its_documented_place() -> None:
 def test_installed_apps_gain_only_what_is_missing() -> None:
     ns: dict[str, Any] = {"INSTALLED_APPS": ["django.contrib.auth", "rest_framework"]}
     report = harden(ns, profile="development")
-    assert ns["INSTALLED_APPS"] == ["django.contrib.auth", "rest_framework", "corsheaders", "drf_hardening"]
+    assert ns["INSTALLED_APPS"] == [
+        "django.contrib.auth",
+        "rest_framework",
+        "corsheaders",
+        "drf_hardening",
+    ]
     assert entry(report, 'INSTALLED_APPS["rest_framework"]').source == "user"
     assert entry(report, 'INSTALLED_APPS["corsheaders"]').source == "preset"
 

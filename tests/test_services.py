@@ -44,5 +44,3 @@ def test_missing_service_skips_otherwise(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr("tests.services.REQUIRE_SERVICES", False)
     with pytest.raises(pytest.skip.Exception, match="apt-get install -y thing"):
         missing_service("thing", "apt-get install -y thing")
-
-

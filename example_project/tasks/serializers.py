@@ -10,8 +10,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import RegexValidator
 from rest_framework import serializers
 
 from drf_hardening.fields import StrictCharField
@@ -20,16 +20,9 @@ from tasks.models import Task
 
 User = get_user_model()
 
-#: The tutorial's rule: letters, digits and single spaces between words.
-title_characters = RegexValidator(
-    r"^[^\W_]+(?: [^\W_]+)*\Z",
-    message="Use letters, digits and single spaces only.",
-    code="invalid_characters",
-)
-
-
 class TaskSerializer(StrictModelSerializer):
-    title = StrictCharField(min_length=3, max_length=200, validators=[title_characters])
+    # The tutorial's rule: at least 3 characters, letters, digits and spaces only.
+    title = StrictCharField(min_length=3, max_length=200, allow=["letters", "digits", "spaces"])
     description = StrictCharField(
         multiline=True, max_length=2000, required=False, allow_blank=True
     )
@@ -42,8 +35,17 @@ class TaskSerializer(StrictModelSerializer):
 
 
 class RegisterSerializer(StrictModelSerializer):
-    # identifier=True: one script, no spaces or look-alike characters (drf-hardening).
-    username = StrictCharField(identifier=True, min_length=3, max_length=150)
+    # identifier=True: NFKC and case folding, so "Alice" and "ａｌｉｃｅ" are both "alice";
+    # one writing system per name ("pаypal" with a Cyrillic "а" is refused); and
+    # Django's own username rule: letters, digits and . @ + - _ only.
+    username = StrictCharField(
+        identifier=True,
+        reject_mixed_script=True,
+        allow=["letters", "digits", "punctuation", "symbols"],
+        min_length=3,
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+    )
     password = serializers.CharField(
         write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
     )

@@ -27,6 +27,7 @@ DEFAULTS: Mapping[str, Any] = {
     # Throttling (drf_hardening.throttling).
     "THROTTLE_CACHE": "default",
     "THROTTLE_FAIL_OPEN": True,
+    "THROTTLE_TIMEOUT": 0.25,
     "RATELIMIT_HEADERS": True,
     "FAILED_AUTH_RATE": "10/min",
     "LOGIN_RATE": "5/min",
@@ -34,6 +35,8 @@ DEFAULTS: Mapping[str, Any] = {
     "MAX_PAGE_SIZE": 100,
     # Errors (drf_hardening.exceptions and drf_hardening.views).
     "ERROR_FORMAT": "envelope",
+    # Paths whose Django-level errors (handler404, csrf_failure...) answer JSON; "/" is all.
+    "API_PATH_PREFIXES": ("/",),
     # Request ids (drf_hardening.middleware.RequestIDMiddleware).
     "REQUEST_ID_HEADER": "X-Request-ID",
     # Content-Security-Policy of API responses, sent by
@@ -78,6 +81,10 @@ class Settings:
         return bool(self._get("THROTTLE_FAIL_OPEN"))
 
     @property
+    def THROTTLE_TIMEOUT(self) -> float:
+        return float(self._get("THROTTLE_TIMEOUT"))
+
+    @property
     def RATELIMIT_HEADERS(self) -> bool:
         return bool(self._get("RATELIMIT_HEADERS"))
 
@@ -97,6 +104,11 @@ class Settings:
     @property
     def ERROR_FORMAT(self) -> str:
         return str(self._get("ERROR_FORMAT"))
+
+    @property
+    def API_PATH_PREFIXES(self) -> Sequence[str]:
+        value: Sequence[str] = self._get("API_PATH_PREFIXES")
+        return value
 
     @property
     def REQUEST_ID_HEADER(self) -> str:

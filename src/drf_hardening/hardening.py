@@ -147,7 +147,7 @@ def _proxies(value: int | Sequence[str] | None) -> int | tuple[str, ...]:
     if isinstance(value, int):
         return value
     strings = _strings("trusted_proxies", value)
-    assert strings is not None  # noqa: S101 - narrowed above: value is not None
+    assert strings is not None
     return strings
 
 
@@ -211,7 +211,9 @@ class _Merger:
                 merged[sub] = sub_value
         self.namespace[key] = merged
 
-    def _merge_list(self, key: str, wanted: Sequence[str], default: Sequence[str] = ()) -> list[str]:
+    def _merge_list(
+        self, key: str, wanted: Sequence[str], default: Sequence[str] = ()
+    ) -> list[str]:
         current = list(self.namespace.get(key, default))
         for item in wanted:
             path = f"{key}[{item!r}]".replace("'", '"')

@@ -8,6 +8,12 @@ from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
 
 from drf_hardening.conf import conf
+from drf_hardening.request_id import (
+    generate_request_id,
+    is_well_formed,
+    reset_request_id,
+    set_request_id,
+)
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -42,4 +48,56 @@ class ContentSecurityPolicyMiddleware:
         policy = conf.CONTENT_SECURITY_POLICY
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy
+        return response
+
+
+class RequestIDMiddleware:
+    """Give every request an id: in the response header, error bodies and log records.
+
+    The id comes from the ``DRF_HARDENING["REQUEST_ID_HEADER"]`` request header
+    (set by a proxy or a calling service) when it is well formed (8-128 of
+    ``A-Z a-z 0-9 . _ : = + / @ -``); anything else is replaced by a new one.
+    It is current (``drf_hardening.request_id.get_request_id()``) while the
+    request is handled, echoed in the same response header, and reset after.
+    Put it right after ``SecurityMiddleware``, so that the other middleware's
+    errors and logs carry it too.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if self.async_mode:
+            return self.__acall__(request)  # type: ignore[return-value]
+        request_id = self.get_request_id(request)
+        token = set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            reset_request_id(token)
+        return self.process_response(response, request_id)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        request_id = self.get_request_id(request)
+        token = set_request_id(request_id)
+        try:
+            response = await self.get_response(request)  # type: ignore[misc]
+        finally:
+            reset_request_id(token)
+        return self.process_response(response, request_id)
+
+    def get_request_id(self, request: HttpRequest) -> str:
+        incoming = request.headers.get(conf.REQUEST_ID_HEADER)
+        if incoming and is_well_formed(incoming):
+            return incoming
+        return generate_request_id()
+
+    def process_response(self, response: HttpResponseBase, request_id: str) -> HttpResponseBase:
+        response[conf.REQUEST_ID_HEADER] = request_id
         return response

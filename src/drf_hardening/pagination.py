@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rest_framework import pagination
+from rest_framework.settings import api_settings
 
 from drf_hardening.conf import conf
 
@@ -10,12 +11,17 @@ from drf_hardening.conf import conf
 class PageNumberPagination(pagination.PageNumberPagination):
     """DRF's ``PageNumberPagination`` with ``?page_size=`` capped at ``MAX_PAGE_SIZE``.
 
-    The page size comes from ``REST_FRAMEWORK["PAGE_SIZE"]`` as in DRF; the cap is
-    read at request time from ``DRF_HARDENING["MAX_PAGE_SIZE"]`` (default 100).
+    The page size comes from ``REST_FRAMEWORK["PAGE_SIZE"]`` as in DRF, and the cap
+    from ``DRF_HARDENING["MAX_PAGE_SIZE"]`` (default 100); both are read at request
+    time, where DRF binds ``PAGE_SIZE`` when its module is imported.
     """
 
     page_size_query_param = "page_size"
 
-    @property  # type: ignore[override]
-    def max_page_size(self) -> int:
+    @property
+    def page_size(self) -> int | None:  # type: ignore[override]
+        return api_settings.PAGE_SIZE
+
+    @property
+    def max_page_size(self) -> int:  # type: ignore[override]
         return conf.MAX_PAGE_SIZE

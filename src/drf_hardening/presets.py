@@ -126,7 +126,9 @@ def _https(options: Options) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
     }
-    trust_proto = options.has_proxy if options.proxy_ssl_header is None else options.proxy_ssl_header
+    trust_proto = (
+        options.has_proxy if options.proxy_ssl_header is None else options.proxy_ssl_header
+    )
     if trust_proto:
         # Only behind a proxy that overwrites the header: otherwise any client could
         # claim HTTPS (Django's docs on SECURE_PROXY_SSL_HEADER).

@@ -28,7 +28,12 @@ class Entry:
     note: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"setting": self.setting, "value": self.value, "source": self.source, "note": self.note}
+        return {
+            "setting": self.setting,
+            "value": self.value,
+            "source": self.source,
+            "note": self.note,
+        }
 
 
 @dataclass

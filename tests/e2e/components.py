@@ -55,6 +55,39 @@ def wait_until(predicate: Any, timeout: float, what: str) -> None:
     raise TimeoutError(f"{what} after {timeout}s")
 
 
+#: Worker PID, method, path, query string, status, microseconds, and the
+#: X-Forwarded-For and X-Forwarded-Proto headers as gunicorn received them.
+ACCESS_LOG_FORMAT = "\t".join(
+    ["%(p)s", "%(m)s", "%(U)s", "%(q)s", "%(s)s", "%(D)s"]
+    + ["%({x-forwarded-for}i)s", "%({x-forwarded-proto}i)s"]
+)
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    pid: int
+    method: str
+    path: str
+    query: str
+    status: int
+    microseconds: int
+    forwarded_for: str
+    forwarded_proto: str
+
+    @classmethod
+    def parse(cls, line: str) -> AccessEntry:
+        pid, method, path, query, status, micros, xff, proto = line.split("\t")
+        return cls(int(pid.strip("<>")), method, path, query, int(status), int(micros), xff, proto)
+
+
+def _no_control_socket() -> list[str]:
+    # gunicorn 24+ opens a control socket at one fixed path under $HOME, which the
+    # several servers of a test session would fight over; older versions lack the flag.
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
+
+
 @dataclass
 class Gunicorn:
     """``gunicorn`` serving a WSGI application, with an access log we can read."""
@@ -98,8 +131,8 @@ class Gunicorn:
             "--graceful-timeout", "5",
             "--access-logfile", str(self.access_log),
             "--error-logfile", "-",
-            # Without a request time in the log, the benchmark could not report latency.
-            "--access-logformat", '%(h)s "%(r)s" %(s)s %(D)s',
+            "--access-logformat", ACCESS_LOG_FORMAT,
+            *_no_control_socket(),
             self.app,
         ]  # fmt: skip
         with self.output.open("ab") as log:
@@ -127,10 +160,24 @@ class Gunicorn:
         """SIGHUP: the master starts new workers and stops the old ones gracefully."""
         os.kill(self.pid, signal.SIGHUP)
 
-    def access_lines(self) -> list[str]:
+    def access_entries(self) -> list[AccessEntry]:
+        """What reached the application, one entry per request a worker answered."""
         if not self.access_log.exists():
             return []
-        return self.access_log.read_text().splitlines()
+        return [AccessEntry.parse(line) for line in self.access_log.read_text().splitlines()]
+
+    def entries_for(self, query: str, at_least: int) -> list[AccessEntry]:
+        """The entries whose query string is ``query``, once ``at_least`` of them are logged.
+
+        A worker writes the access line after it has sent the response, so the
+        client can be a moment ahead of the log.
+        """
+
+        def found() -> list[AccessEntry]:
+            return [entry for entry in self.access_entries() if entry.query == query]
+
+        wait_until(lambda: len(found()) >= at_least, 10, f"{at_least} requests ?{query} not logged")
+        return found()
 
     def log_text(self) -> str:
         return self.output.read_text(errors="replace")

@@ -9,6 +9,8 @@ the example project (see example_project/taskmanager/settings.py).
 from __future__ import annotations
 
 import importlib.util
+import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -24,7 +26,8 @@ from tests.e2e.components import EXAMPLE_DIR, Gunicorn, Nginx, static_site
 from tests.services import RedisServer, missing_service
 
 WSGI_APP = "taskmanager.wsgi:application"
-MINIAPP = __import__("os").environ.get("DRFH_E2E_MINIAPP") == "1"  # TEMPORARY
+#: Anonymous requests one client address may make (EXAMPLE_THROTTLE_RATES below).
+ANON_RATE_LIMIT = 20
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,7 +78,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_TRUSTED_PROXIES": "1",
         "DRF_HARDENING_THROTTLE_FAIL_OPEN": "1",
-        "EXAMPLE_THROTTLE_RATES": "tasks=50/day,user=100000/day,anon=20/hour",
+        "EXAMPLE_THROTTLE_RATES": f"tasks=50/day,user=100000/day,anon={ANON_RATE_LIMIT}/hour",
     }
     env.update(overrides)
     return env
@@ -85,18 +88,21 @@ def production_env(**overrides: str) -> dict[str, str]:
 def project() -> Iterator[Project]:
     """Run ``migrate`` and ``seed_demo`` once; every gunicorn of the session shares the file."""
     require_gunicorn()
-    if MINIAPP:  # TEMPORARY scaffolding
-        yield Project("sqlite:////tmp/unused.sqlite3", "dummy")
-        return
     directory = Path(tempfile.mkdtemp(prefix="drfh-e2e-db-"))
     database_url = f"sqlite:///{directory}/db.sqlite3"
-    env = {"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "taskmanager.settings"}
+    # The development profile: seed_demo refuses to run under production.
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DRF_HARDENING"))},
+        "DATABASE_URL": database_url,
+    }
     manage = [sys.executable, str(EXAMPLE_DIR / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     seeded = subprocess.run(
         [*manage, "seed_demo"], env=env, check=True, capture_output=True, text=True
     )
-    token = seeded.stdout.split()[-1]
+    match = re.search(r"Token:\s+(\w+)", seeded.stdout)
+    assert match, f"seed_demo printed no token: {seeded.stdout}"
+    token = match[1]
     yield Project(database_url, token)
     shutil.rmtree(directory, ignore_errors=True)
 
@@ -111,9 +117,6 @@ def make_stack(project: Project) -> Iterator[Callable[..., Stack]]:
         gunicorn = Gunicorn(
             WSGI_APP, {"DATABASE_URL": project.database_url, **env}, workers=workers
         )
-        if MINIAPP:  # TEMPORARY
-            from tests.e2e.components import ROOT
-            gunicorn.app, gunicorn.chdir = "tests.e2e.miniapp:application", ROOT
         started.append(Stack(gunicorn, Nginx(gunicorn.port, binary), project.token))
         gunicorn.start()
         started[-1].nginx.start()

@@ -46,6 +46,7 @@ def run_load(
     parsed = urlsplit(url)
     target = parsed.path + (f"?{parsed.query}" if parsed.query else "")
     local = threading.local()
+    opened: list[http.client.HTTPConnection] = []
     begin = time.perf_counter()
 
     def connection() -> http.client.HTTPConnection:
@@ -56,6 +57,7 @@ def run_load(
                 )
             else:
                 local.connection = http.client.HTTPConnection(parsed.netloc, timeout=timeout)
+            opened.append(local.connection)
         conn: http.client.HTTPConnection = local.connection
         return conn
 
@@ -78,5 +80,9 @@ def run_load(
             reply.status, reply_headers, body, started - begin, time.perf_counter() - started
         )
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        return list(pool.map(one, range(total)))
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            return list(pool.map(one, range(total)))
+    finally:
+        for conn in opened:
+            conn.close()

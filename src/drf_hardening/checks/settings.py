@@ -267,9 +267,13 @@ def check_production_defaults(**kwargs: Any) -> Messages:
 
 
 def check_sequences(**kwargs: Any) -> Messages:
-    named: list[tuple[str, Any]] = [(name, getattr(settings, name, None)) for name in SEQUENCE_SETTINGS]
+    named: list[tuple[str, Any]] = [
+        (name, getattr(settings, name, None)) for name in SEQUENCE_SETTINGS
+    ]
     rest_framework = _rest_framework()
-    named += [(f"REST_FRAMEWORK['{key}']", rest_framework.get(key)) for key in SEQUENCE_REST_FRAMEWORK]
+    named += [
+        (f"REST_FRAMEWORK['{key}']", rest_framework.get(key)) for key in SEQUENCE_REST_FRAMEWORK
+    ]
     named.append(("DRF_HARDENING['TRUSTED_PROXIES']", conf.user_settings.get("TRUSTED_PROXIES")))
     return [
         Error(

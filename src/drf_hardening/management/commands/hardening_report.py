@@ -1,4 +1,4 @@
-"""``manage.py hardening_report``: every setting the presets touch, where it came from, and the checks."""
+"""``manage.py hardening_report``: what the presets touched, from where, and the checks."""
 
 from __future__ import annotations
 

@@ -1,0 +1,29 @@
+"""URLs of the Task Manager API. Unknown URLs and server errors answer in JSON (drf-hardening)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from drf_hardening.authtoken import obtain_auth_token
+from tasks.docs import RedocView, SwaggerView
+from tasks.views import ApiRootView, LogoutView, RegisterView, TaskViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("tasks", TaskViewSet, basename="task")
+
+urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
+    path("api/", include(router.urls)),
+    path("api/auth/register/", RegisterView.as_view(), name="register"),
+    path("api/auth/token/", obtain_auth_token, name="token"),
+    path("api/auth/logout/", LogoutView.as_view(), name="logout"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+handler400 = "drf_hardening.views.handler400"
+handler403 = "drf_hardening.views.handler403"
+handler404 = "drf_hardening.views.handler404"
+handler500 = "drf_hardening.views.handler500"

@@ -1,0 +1,90 @@
+"""OpenAPI: drf-spectacular's AutoSchema, plus the responses drf-hardening adds to every API.
+
+drf-spectacular documents what a view returns when all goes well. The error
+responses come from drf-hardening (its exception handler, its throttles), so
+this schema class adds them, in the library's error format, to each operation
+that can produce them, with the throttling headers. schemathesis
+(tests/example/test_schemathesis.py) checks every documented status and header
+against the running API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular import openapi
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+
+
+class FieldErrorSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="Stable, machine-readable reason, e.g. `min_length`.")
+    message = serializers.CharField(help_text="Human-readable message.")
+
+
+class ErrorDetailSerializer(serializers.Serializer[Any]):
+    status = serializers.IntegerField(help_text="The HTTP status, repeated.")
+    code = serializers.CharField(help_text="Stable, machine-readable reason, e.g. `not_found`.")
+    message = serializers.CharField(help_text="Human-readable message.")
+    fields = serializers.DictField(
+        child=FieldErrorSerializer(many=True),
+        help_text="Per field, what is wrong with it; empty when the error is not about input.",
+    )
+    request_id = serializers.CharField(
+        allow_null=True, help_text="Quote it when you report a problem: the logs carry it too."
+    )
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every error of this API has this shape (drf-hardening's ``envelope`` format)."""
+
+    error = ErrorDetailSerializer()
+
+
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: each problem has the field (`attr`) and a `code`.",
+    "401": "No token, or a token that is not valid (`WWW-Authenticate: Token`).",
+    "403": "Authenticated, but not allowed to do this.",
+    "404": "Not found, or not yours: another user's task is indistinguishable from none.",
+    "429": "Too many requests: wait `Retry-After` seconds.",
+}
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = ERROR_DESCRIPTIONS[code]
+                responses[code] = response
+        return responses
+
+    def _error_codes(self) -> list[str]:
+        codes = []
+        has_body = self.method in {"POST", "PUT", "PATCH"} and self.get_request_serializer()
+        if has_body or self._is_list_view():
+            codes.append("400")  # bodies, filters and ?search= are validated
+        if not self._is_public():
+            codes += ["401", "403"]
+        if "{" in self.path or self._is_list_view():
+            codes.append("404")  # an object that is not yours, or a page past the end
+        codes.append("429")
+        return codes
+
+    def _is_public(self) -> bool:
+        return any(isinstance(p, AllowAny) for p in self.view.get_permissions())
+
+    def get_override_parameters(self) -> list[Any]:
+        return [
+            *super().get_override_parameters(),
+            OpenApiParameter(
+                "Retry-After",
+                OpenApiTypes.INT,
+                OpenApiParameter.HEADER,
+                response=["429"],
+                description="Seconds to wait before the next request is allowed.",
+            ),
+        ]

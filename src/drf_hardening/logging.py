@@ -1,0 +1,209 @@
+"""Logging filters and formatters: request ids, redaction, one record per line.
+
+Put the two filters on every handler (``drf_hardening.logconfig.logging_preset``
+does): filters on a handler see the records of every logger that reaches it,
+where a filter on a logger misses its children's records.
+
+- ``RequestIDFilter`` adds ``record.request_id`` (``"-"`` outside a request).
+- ``RedactingFilter`` masks credentials in the message, its arguments, the
+  traceback text and structured extras, and escapes CR/LF so that user text
+  cannot start a forged log line.
+- ``TextFormatter`` and ``JSONFormatter`` keep one record per line.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from drf_hardening.request_id import get_request_id
+
+MASK = "[REDACTED]"
+
+#: Names whose values are credentials: headers, META keys, form and JSON keys,
+#: query parameters. Matched anywhere in a name, case-insensitively, with
+#: ``-`` and ``_`` alike (``HTTP_AUTHORIZATION``, ``X-Api-Key``, ``csrftoken``).
+SENSITIVE_NAME = re.compile(
+    r"pass(?:word|wd|phrase)?|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key"
+    r"|authori[sz]ation|cookie|session[-_]?id|csrf|credential|signature",
+    re.IGNORECASE,
+)
+
+_SCHEMES = r"(?:Basic|Bearer|Token|Digest|Api-Key|JWT)"
+_NAME = rf"[\w.-]*(?:{SENSITIVE_NAME.pattern})[\w.-]*"
+# ``Cookie: a=1; b=2`` and ``Set-Cookie`` carry several values: mask to the end
+# of the quoted string or of the line.
+_COOKIE_PAIR = re.compile(
+    r"""(?P<key>\b(?:set-)?cookie["']?\s*[:=]\s*)(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)|[^\r\n"']*)""",
+    re.IGNORECASE,
+)
+# ``name: value``, ``name=value``, ``"name": "value"``, ``'name': 'value'``. An
+# unquoted Authorization value keeps its scheme word (``Token``, ``Bearer``).
+_PAIR = re.compile(
+    rf"""(?P<key>\b{_NAME}["']?\s*[:=]\s*)"""
+    rf"""(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)|(?!\[REDACTED\])(?:{_SCHEMES}\s+)?[^\s,;&"'}}\])]+)""",
+    re.IGNORECASE,
+)
+# A bare credential such as the value of ``request.headers["Authorization"]``.
+# Real tokens contain a digit; requiring one spares prose like "Token expired".
+_SCHEME_CREDENTIAL = re.compile(
+    rf"\b(?P<key>{_SCHEMES}\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{{8,}}"
+)
+
+# Attributes every LogRecord has; the others are the ``extra=`` of the call.
+_RECORD_ATTRIBUTES = frozenset(
+    vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
+)
+
+
+def is_sensitive_name(name: object) -> bool:
+    """Whether a header, key or field called ``name`` holds a credential."""
+    return isinstance(name, str) and SENSITIVE_NAME.search(name) is not None
+
+
+def redact_text(text: str) -> str:
+    """Mask credential values in free text (``Authorization: Token abc`` -> ``...: [REDACTED]``)."""
+    text = _COOKIE_PAIR.sub(lambda m: _masked(m, m.group("q")), text)
+    text = _PAIR.sub(lambda m: _masked(m, m.group("q")), text)
+    return _SCHEME_CREDENTIAL.sub(lambda m: m.group("key") + MASK, text)
+
+
+def _masked(match: re.Match[str], quote: str | None) -> str:
+    if quote:
+        return f"{match.group('key')}{quote}{MASK}{quote}"
+    return f"{match.group('key')}{MASK}"
+
+
+def escape_text(text: str) -> str:
+    """Escape CR, LF and the other line breaks Python's ``splitlines`` knows.
+
+    User text is logged as data: a username of ``"x\\r\\nFAKE LOG LINE"`` shows
+    as ``x\\r\\nFAKE LOG LINE`` on one line instead of starting a record of its own.
+    """
+    return text.translate(_LINE_BREAKS)
+
+
+_LINE_BREAKS = {
+    ord(char): char.encode("unicode_escape").decode("ascii")
+    for char in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+}
+
+
+def redact_value(value: Any, depth: int = 0) -> Any:
+    """Return ``value`` with credentials masked in it, recursing into mappings and sequences."""
+    if isinstance(value, str):
+        return escape_text(redact_text(value))
+    if depth > 8:  # a self-referencing structure; what is left is not worth the walk
+        return value
+    if isinstance(value, Mapping):
+        return {
+            key: MASK if is_sensitive_name(key) else redact_value(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return type(value)(redact_value(item, depth + 1) for item in value)
+    return value
+
+
+class RequestIDFilter(logging.Filter):
+    """Add ``request_id`` to every record: the current request's id, or ``"-"``.
+
+    A record that already has one (passed in ``extra=``) keeps it.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = get_request_id() or "-"
+        return True
+
+
+class RedactingFilter(logging.Filter):
+    """Mask credentials and escape line breaks in a record before any handler writes it.
+
+    The message is merged with its arguments once (``record.getMessage()``) and
+    stored back without arguments, so a value masked here cannot come back
+    through ``%s`` formatting in the next handler. The traceback text is
+    redacted too; its lines are kept (``TextFormatter`` indents them).
+    Subclass and override ``redact`` to change what is masked.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not getattr(record, "_drf_hardening_redacted", False):
+            record.msg = escape_text(self.redact(record.getMessage()))
+            record.args = None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = self.redact(record.exc_text)
+            if record.stack_info:
+                record.stack_info = self.redact(record.stack_info)
+            for name in set(vars(record)) - _RECORD_ATTRIBUTES:
+                if name == "request_id" or name.startswith("_"):
+                    continue
+                value = getattr(record, name)
+                setattr(record, name, MASK if is_sensitive_name(name) else redact_value(value))
+            record._drf_hardening_redacted = True
+        return True
+
+    def redact(self, text: str) -> str:
+        return redact_text(text)
+
+
+class TextFormatter(logging.Formatter):
+    """A ``logging.Formatter`` whose records never span lines that start at column 0.
+
+    Continuation lines (tracebacks, stack info) are indented by two spaces, so a
+    line at column 0 always starts a record, even if an exception message
+    carries a line break. ``%(request_id)s`` is ``"-"`` when no filter set it.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        if not hasattr(record, "request_id"):
+            record.request_id = "-"
+        text = super().format(record)
+        first, _, rest = text.partition("\n")
+        if not rest:
+            return first
+        return first + "\n" + "\n".join("  " + line for line in rest.splitlines())
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line with the standard library's ``json``.
+
+    Keys: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message``,
+    ``request_id``, then every ``extra=`` field, then ``exc_info``/``stack_info``
+    when present. Values JSON cannot hold are written with ``str()``; the
+    request object Django attaches to its records is left out. python-json-logger
+    works with the same filters if you prefer it (see docs/logging.md).
+    """
+
+    #: Extras not written: Django's request object (its repr says nothing useful).
+    skipped_extras = frozenset({"request"})
+
+    def format(self, record: logging.LogRecord) -> str:
+        payload: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": getattr(record, "request_id", None) or "-",
+        }
+        for name in sorted(set(vars(record)) - _RECORD_ATTRIBUTES):
+            if name not in payload and name not in self.skipped_extras and name[:1] != "_":
+                payload[name] = getattr(record, name)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            payload["exc_info"] = record.exc_text
+        if record.stack_info:
+            payload["stack_info"] = self.formatStack(record.stack_info)
+        # json.dumps escapes every control character: a record is always one line.
+        return json.dumps(payload, default=str, ensure_ascii=False).translate(_JSON_LINE_BREAKS)
+
+
+# json.dumps escapes C0 controls but leaves these, which some log readers split on.
+_JSON_LINE_BREAKS = {ord(char): f"\\u{ord(char):04x}" for char in "\x85\u2028\u2029"}

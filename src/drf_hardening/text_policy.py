@@ -1,0 +1,292 @@
+"""The "plain human text" policy behind ``StrictCharField``, as a pure function over ``str``.
+
+Nothing here imports Django: ``TextPolicy.clean`` returns the normalised value
+or raises ``TextPolicyError`` carrying one of the stable codes in ``CODES``.
+docs/text-policy.md explains every rule, with the Unicode references.
+
+Character properties come from the ``regex`` package's own Unicode tables, not
+from ``unicodedata``, and the accepted repertoire is frozen at Unicode 13.0
+(Python 3.10) plus pictographic emoji, so the same input gives the same answer
+on every supported Python (see ``_unicode13``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import regex
+
+from drf_hardening._unicode13 import ASSIGNED_RANGES, SCRIPTS
+
+DEFAULT_MAX_LENGTH = 255
+# UTS #39 section 5.4: "Forbid sequences of more than 4 nonspacing marks".
+DEFAULT_MAX_COMBINING_MARKS = 4
+
+#: Every code ``TextPolicy.clean`` can raise. Stable: documented in docs/text-policy.md.
+CODES = (
+    "not_a_string",
+    "too_long",
+    "too_many_bytes",
+    "too_short",
+    "blank",
+    "control_character",
+    "bidi_control",
+    "invisible_character",
+    "line_separator",
+    "private_use_character",
+    "unassigned_character",
+    "surrogate_character",
+    "too_many_combining_marks",
+    "disallowed_character",
+    "mixed_script",
+)
+
+#: Names accepted by ``allow=``, each a set of characters in ``regex`` syntax.
+CHARACTER_CLASSES = {
+    # Marks belong to letters: Devanagari vowel signs, decomposed accents.
+    "letters": r"\p{L}\p{M}",
+    "digits": r"\p{Nd}",
+    "spaces": " ",
+    "punctuation": r"\p{P}",
+    "symbols": r"\p{S}",
+    "emoji": r"\p{Extended_Pictographic}\p{Emoji_Component}",
+}
+
+_FLOOR = "".join(
+    f"\\U{int(a, 16):08X}-\\U{int(b, 16):08X}"
+    for a, b in (r.split("-") for r in "".join(ASSIGNED_RANGES).split())
+)
+_IN_FLOOR = regex.compile(f"[{_FLOOR}]")
+# Every character that is rejected unless its context makes it legitimate
+# (ZWJ in an emoji sequence, a variation selector after its base, ...).
+_SUSPECT = regex.compile(
+    r"[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800"
+    f"[^{_FLOOR}]]",
+    regex.V1,
+)
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_BIDI_MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM
+_ZWNJ, _ZWJ = "\u200c", "\u200d"
+_VIRAMA = regex.compile(r"\p{ccc=Virama}")
+# UAX #31 A1: ZWNJ between a left- and a right-joining Arabic-script letter (Persian, Urdu).
+_ZWNJ_JOINING = regex.compile(
+    r"(?<=[\p{jt=D}\p{jt=L}]\p{jt=T}*)\u200c(?=\p{jt=T}*[\p{jt=D}\p{jt=R}])"
+)
+# UTS #51: ZWJ between two pictographs, the first possibly with VS16 or a skin tone.
+_ZWJ_EMOJI = regex.compile(
+    r"(?<=\p{Extended_Pictographic}[\ufe0f\p{Emoji_Modifier}]?)\u200d(?=\p{Extended_Pictographic})"
+)
+# A variation selector must follow a visible base character (so never two in a row).
+_VS_BASE = regex.compile(r"(?<=[\p{L}\p{N}\p{S}\p{P}])\p{Variation_Selector}")
+_TAG_SEQUENCE = regex.compile(r"\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
+_PICTOGRAPHIC = regex.compile(r"\p{Extended_Pictographic}")
+_CONTROL = regex.compile(r"\p{Cc}")
+_PRIVATE_USE = regex.compile(r"\p{Co}")
+_SPACE_RUNS = regex.compile(r"\p{Zs}+")
+_LINE_END_SPACES = regex.compile(r" +(?=\n)|(?<=\n) +")
+_MARK_RUN = regex.compile(r"[\p{Mn}\p{Me}]+")
+_COMMON = r"\p{scx=Zyyy}\p{scx=Zinh}"
+_FIRST_SCRIPTED = regex.compile(f"[^{_COMMON}]")
+# UTS #39 5.1: Han-based writing systems that legitimately mix scripts.
+_AUGMENTED = {
+    "HIRAGANA": ("JPAN",),
+    "KATAKANA": ("JPAN",),
+    "HANGUL": ("KORE",),
+    "BOPOMOFO": ("HANB",),
+    "HANI": ("JPAN", "KORE", "HANB"),
+}
+_MEMBERS = {
+    "JPAN": ("HANI", "HIRAGANA", "KATAKANA"),
+    "KORE": ("HANI", "HANGUL"),
+    "HANB": ("HANI", "BOPOMOFO"),
+}
+# UTS #39 5.2 "Highly Restrictive": Latin may also join one of the Han-based systems.
+_HIGHLY_RESTRICTIVE = (
+    ("LATIN", "HANI", "HIRAGANA", "KATAKANA"),
+    ("LATIN", "HANI", "BOPOMOFO"),
+    ("LATIN", "HANI", "HANGUL"),
+)
+
+
+class TextPolicyError(ValueError):
+    """Raised by ``TextPolicy.clean``; ``code`` is one of ``CODES``."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@lru_cache(maxsize=512)
+def _script_set_pattern(scripts: tuple[str, ...]) -> regex.Pattern[str]:
+    members = "".join(f"\\p{{scx={s}}}" for s in scripts)
+    return regex.compile(f"[{_COMMON}{members}]*")
+
+
+@lru_cache(maxsize=4096)
+def _scripts_of(char: str) -> tuple[str, ...]:
+    return tuple(s for s in "".join(SCRIPTS).split() if _script_set_pattern((s,)).fullmatch(char))
+
+
+def is_mixed_script(text: str) -> bool:
+    """True when ``text`` fails UTS #39's "Highly Restrictive" level.
+
+    Common and Inherited characters (digits, punctuation, emoji, combining
+    marks) go with any script; Japanese, Korean and Chinese may combine Han
+    with kana, hangul or bopomofo, and each may add Latin.
+    """
+    first = _FIRST_SCRIPTED.search(text)
+    if first is None:
+        return False
+    candidates: list[tuple[str, ...]] = []
+    for script in _scripts_of(first.group()):
+        candidates.append((script,))
+        candidates.extend(_MEMBERS[a] for a in _AUGMENTED.get(script, ()))
+    candidates.extend(_HIGHLY_RESTRICTIVE)
+    return not any(_script_set_pattern(c).fullmatch(text) for c in candidates)
+
+
+def _classify(char: str) -> str:
+    """The code for a character that has no legitimate context."""
+    if "\ud800" <= char <= "\udfff":
+        return "surrogate_character"
+    if char in _BIDI_CONTROLS or char in _BIDI_MARKS:
+        return "bidi_control"
+    if _CONTROL.match(char):
+        return "control_character"
+    if char in "\u2028\u2029":
+        return "line_separator"
+    if _PRIVATE_USE.match(char):
+        return "private_use_character"
+    if not _IN_FLOOR.match(char):
+        return "unassigned_character"
+    return "invisible_character"
+
+
+@dataclass(frozen=True)
+class TextPolicy:
+    """What counts as acceptable text, and how it is normalised.
+
+    Build it once (``StrictCharField`` does so in ``__init__``); ``clean`` is
+    thread-safe. Options are validated by ``StrictCharField``.
+    """
+
+    max_length: int = DEFAULT_MAX_LENGTH
+    min_length: int | None = None
+    max_bytes: int | None = None
+    multiline: bool = False
+    normalize: str = "NFC"
+    identifier: bool = False
+    allow: frozenset[str] | None = None
+    allow_bidi_marks: bool = False
+    reject_mixed_script: bool = False
+    max_combining_marks: int = DEFAULT_MAX_COMBINING_MARKS
+    _allowed: regex.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        allowed = None
+        if self.allow is not None:
+            chars = "".join(CHARACTER_CLASSES[name] for name in sorted(self.allow))
+            newline = "\\n\\t" if self.multiline else ""
+            allowed = regex.compile(f"[^{chars}{newline}]")
+        object.__setattr__(self, "_allowed", allowed)
+
+    def clean(self, value: object) -> str:
+        """Return ``value`` normalised, or raise ``TextPolicyError``."""
+        if not isinstance(value, str):
+            raise TextPolicyError("not_a_string")
+        # Limits first: everything after this is linear in a bounded length.
+        if len(value) > self.max_length:
+            raise TextPolicyError("too_long")
+        if (
+            self.max_bytes is not None
+            and len(value.encode("utf-8", "surrogatepass")) > self.max_bytes
+        ):
+            raise TextPolicyError("too_many_bytes")
+        if self.multiline:
+            value = value.replace("\r\n", "\n")
+        self._reject_suspects(value)
+        text = self._normalize(value)
+        if text != value:
+            # NFKC and case folding can create characters the raw scan never saw.
+            self._reject_suspects(text)
+        text = self._fold_spaces(text)
+        return self._check_shape(text)
+
+    def _reject_suspects(self, text: str) -> None:
+        tags: set[int] | None = None
+        for match in _SUSPECT.finditer(text):
+            i = match.start()
+            char = match.group()
+            if char in "\n\t" and self.multiline:
+                continue
+            if char in _BIDI_MARKS and self.allow_bidi_marks:
+                continue
+            if char in (_ZWJ, _ZWNJ) and i > 0 and _VIRAMA.match(text, i - 1):
+                continue  # UAX #31 A1/A2: conjunct control after a virama
+            if (_ZWNJ_JOINING if char == _ZWNJ else _ZWJ_EMOJI).match(text, i):
+                continue
+            if _VS_BASE.match(text, i):
+                continue
+            if "\U000e0020" <= char <= "\U000e007f":
+                if tags is None:
+                    tags = {p for m in _TAG_SEQUENCE.finditer(text) for p in range(*m.span())}
+                if i in tags:
+                    continue
+            # Emoji added after Unicode 13.0 have no decomposition and no case:
+            # they cannot normalise differently across Pythons.
+            if not _IN_FLOOR.match(char) and _PICTOGRAPHIC.match(char):
+                continue
+            raise TextPolicyError(_classify(char))
+
+    def _normalize(self, text: str) -> str:
+        if not self.identifier:
+            return unicodedata.normalize(self.normalize, text)
+        # NFKC_Casefold needs a second pass for a few characters (e.g. U+0345).
+        for _ in range(3):
+            folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+            if folded == text:
+                break
+            text = folded
+        return text
+
+    def _fold_spaces(self, text: str) -> str:
+        text = _SPACE_RUNS.sub(" ", text)
+        if self.multiline:
+            text = _LINE_END_SPACES.sub("", text)
+            return text.strip(" \n\t")
+        return text.strip(" ")
+
+    def _check_shape(self, text: str) -> str:
+        if not text:
+            raise TextPolicyError("blank")
+        if len(text) > self.max_length:
+            raise TextPolicyError("too_long")  # NFC can lengthen, e.g. U+0958
+        if self.min_length is not None and len(text) < self.min_length:
+            raise TextPolicyError("too_short")
+        if any(len(run) > self.max_combining_marks for run in _MARK_RUN.findall(text)):
+            raise TextPolicyError("too_many_combining_marks")
+        if self._allowed is not None and self._allowed.search(text):
+            raise TextPolicyError("disallowed_character")
+        if self.reject_mixed_script and is_mixed_script(text):
+            raise TextPolicyError("mixed_script")
+        return text
+
+
+def validate_options(allow: Iterable[str] | None) -> frozenset[str] | None:
+    """Return ``allow`` as a frozenset, or raise ``ValueError`` naming the bad value."""
+    if allow is None:
+        return None
+    if isinstance(allow, str):
+        # A bare string is a sequence of characters: "letters" would be l, e, t...
+        raise ValueError(f"allow must be a list of class names, not the string {allow!r}")
+    names = frozenset(allow)
+    unknown = sorted(names - CHARACTER_CLASSES.keys())
+    if unknown or not names:
+        raise ValueError(
+            f"allow has unknown or no character classes {unknown!r}; "
+            f"choose from {sorted(CHARACTER_CLASSES)}"
+        )
+    return names

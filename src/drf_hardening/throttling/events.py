@@ -1,0 +1,81 @@
+"""What the throttles tell the ``drf_hardening.security`` logger.
+
+A store outage is logged once when it starts and once when it ends (a Redis
+that is down would otherwise write one line per request, burying the logs at
+the moment someone reads them); each throttled request is one event.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.http import HttpRequest
+
+from drf_hardening.client_ip import get_client_ip
+
+logger = logging.getLogger("drf_hardening.security")
+
+_failing: set[str] = set()
+_failing_lock = threading.Lock()
+
+
+def report_failure(what: str, message: str, exc: BaseException | None = None) -> None:
+    """Log ``message`` unless ``what`` is already failing (one warning per episode)."""
+    with _failing_lock:
+        if what in _failing:
+            return
+        _failing.add(what)
+    logger.warning(
+        message,
+        exc_info=exc,
+        extra={"event": "throttle_store_unavailable", "throttle_store": what},
+    )
+
+
+def report_success(what: str) -> None:
+    """End the failure episode of ``what``, if there is one."""
+    if what not in _failing:  # the common case, without taking the lock
+        return
+    with _failing_lock:
+        if what not in _failing:
+            return
+        _failing.discard(what)
+    logger.warning(
+        "Throttle store %s answers again; requests are counted again.",
+        what,
+        extra={"event": "throttle_store_recovered", "throttle_store": what},
+    )
+
+
+def http_request(request: Any) -> HttpRequest:
+    """The Django request under a DRF ``Request`` (or the request itself)."""
+    inner = getattr(request, "_request", request)
+    return inner if isinstance(inner, HttpRequest) else request  # type: ignore[no-any-return]
+
+
+def log_throttled(request: Any, scope: str, user_id: Any = None) -> None:
+    """One ``throttled`` event per request, however many throttles refused it."""
+    django_request = http_request(request)
+    if getattr(django_request, "_drf_hardening_throttled", False):
+        return
+    django_request._drf_hardening_throttled = True  # type: ignore[attr-defined]
+    fields = {
+        "scope": scope,
+        "client_ip": get_client_ip(django_request),
+        "user_id": user_id,
+        "path": django_request.path,
+    }
+    try:
+        from drf_hardening.security_log import log_event
+    except ImportError:  # pragma: no cover - the errors module ships it
+        from drf_hardening.request_id import get_request_id
+
+        logger.warning(
+            "Request throttled (scope %s).",
+            scope,
+            extra={"event": "throttled", "request_id": get_request_id(), **fields},
+        )
+    else:
+        log_event("throttled", django_request, **fields)

@@ -1,0 +1,51 @@
+"""ContentSecurityPolicyMiddleware (the API policy on Django 5.2)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from drf_hardening.middleware import ContentSecurityPolicyMiddleware
+
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+def view(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+def docs_view(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse("docs")
+    response["Content-Security-Policy"] = "default-src 'self'"
+    return response
+
+
+def test_csp_is_added_to_responses_without_one() -> None:
+    response = ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/"))
+    assert response["Content-Security-Policy"] == API_POLICY
+
+
+def test_a_views_own_policy_is_kept() -> None:
+    response = ContentSecurityPolicyMiddleware(docs_view)(RequestFactory().get("/"))
+    assert response["Content-Security-Policy"] == "default-src 'self'"
+
+
+def test_policy_is_read_at_request_time_and_can_be_turned_off(settings: Any) -> None:
+    middleware = ContentSecurityPolicyMiddleware(view)
+    settings.DRF_HARDENING = {"CONTENT_SECURITY_POLICY": "default-src 'self'"}
+    assert middleware(RequestFactory().get("/"))["Content-Security-Policy"] == "default-src 'self'"
+    settings.DRF_HARDENING = {"CONTENT_SECURITY_POLICY": None}
+    assert "Content-Security-Policy" not in middleware(RequestFactory().get("/"))
+
+
+def test_async_views_get_the_policy_too() -> None:
+    async def async_view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok")
+
+    middleware = ContentSecurityPolicyMiddleware(async_view)  # type: ignore[arg-type]
+    assert asyncio.iscoroutinefunction(middleware)
+    response = asyncio.run(middleware(RequestFactory().get("/")))  # type: ignore[arg-type]
+    assert response["Content-Security-Policy"] == API_POLICY

@@ -1,0 +1,42 @@
+"""PageNumberPagination: client-chosen page sizes, capped at DRF_HARDENING["MAX_PAGE_SIZE"]."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
+
+from drf_hardening.pagination import PageNumberPagination
+
+ITEMS = list(range(500))
+
+
+def page(query: str) -> list[int]:
+    request = Request(APIRequestFactory().get(f"/items/{query}"))
+    result = PageNumberPagination().paginate_queryset(ITEMS, request)
+    assert result is not None
+    return list(result)
+
+
+@pytest.fixture(autouse=True)
+def _page_size(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"PAGE_SIZE": 50}
+
+
+def test_default_page_size_comes_from_rest_framework() -> None:
+    assert len(page("")) == 50
+
+
+def test_client_may_ask_for_smaller_pages() -> None:
+    assert page("?page_size=5") == [0, 1, 2, 3, 4]
+
+
+def test_client_page_size_is_capped() -> None:
+    assert len(page("?page_size=100000")) == 100
+
+
+def test_cap_is_read_at_request_time(settings: Any) -> None:
+    settings.DRF_HARDENING = {"MAX_PAGE_SIZE": 20}
+    assert len(page("?page_size=100000")) == 20

@@ -1,0 +1,182 @@
+"""Views that fail in every way the error handler and the error views must answer.
+
+DRF views under ``/api/``, plain Django views under ``/plain/``, and the
+library's handlers as this URLconf's ``handlerXXX`` (Django reads them from
+the root URLconf only).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.views.decorators.csrf import csrf_protect
+from rest_framework import exceptions, serializers
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+handler400 = "drf_hardening.views.handler400"
+handler403 = "drf_hardening.views.handler403"
+handler404 = "drf_hardening.views.handler404"
+handler500 = "drf_hardening.views.handler500"
+
+
+class JSONView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+
+
+class Boom(JSONView):
+    def get(self, request: Request) -> Response:
+        User.objects.create(username="created-before-the-error")
+        raise RuntimeError("secret-db-password")
+
+
+class Address(serializers.Serializer[Any]):
+    city = serializers.CharField(max_length=5)
+
+
+class Item(serializers.Serializer[Any]):
+    name = serializers.CharField()
+
+
+class Order(serializers.Serializer[Any]):
+    title = serializers.CharField()
+    address = Address()
+    items = Item(many=True)
+    tags = serializers.ListField(child=serializers.IntegerField())
+
+
+class Validate(JSONView):
+    def post(self, request: Request) -> Response:
+        serializer = Order(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
+
+
+class ValidateMany(JSONView):
+    def post(self, request: Request) -> Response:
+        serializer = Item(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
+
+
+class RaiseValidationMessage(JSONView):
+    def get(self, request: Request) -> Response:
+        raise exceptions.ValidationError("The date range is reversed.")
+
+
+class TokenProtected(JSONView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class Forbidden(JSONView):
+    def get(self, request: Request) -> Response:
+        raise exceptions.PermissionDenied()
+
+
+class DjangoForbidden(JSONView):
+    def get(self, request: Request) -> Response:
+        raise PermissionDenied("internal rule 17 of the billing module")
+
+
+class Missing(JSONView):
+    def get(self, request: Request) -> Response:
+        get_object_or_404(User, pk=987654)
+        return Response({})
+
+
+class GetOnly(JSONView):
+    def get(self, request: Request) -> Response:
+        return Response({})
+
+
+class Echo(JSONView):
+    def post(self, request: Request) -> Response:
+        return Response({"received": request.data})
+
+
+class ReadBody(JSONView):
+    """Reads ``request.body``, which enforces ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+
+    def post(self, request: Request) -> Response:
+        return Response({"length": len(request.body)})
+
+
+class Suspicious(JSONView):
+    def get(self, request: Request) -> Response:
+        raise SuspiciousOperation("Invalid HTTP_HOST header: 'evil.example'")
+
+
+class AlwaysThrottled(BaseThrottle):
+    def allow_request(self, request: Any, view: Any) -> bool:
+        return False
+
+    def wait(self) -> float:
+        return 41.2
+
+
+class Throttled(JSONView):
+    throttle_classes = [AlwaysThrottled]
+
+    def get(self, request: Request) -> Response:
+        return Response({})
+
+
+def plain_boom(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("secret-db-password")
+
+
+def plain_forbidden(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied("internal rule 17")
+
+
+def plain_suspicious(request: HttpRequest) -> HttpResponse:
+    raise SuspiciousOperation("Invalid HTTP_HOST header: 'evil.example'")
+
+
+def plain_body(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(str(len(request.body)))
+
+
+@csrf_protect
+def plain_csrf(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok")
+
+
+urlpatterns = [
+    path("api/boom/", Boom.as_view()),
+    path("api/validate/", Validate.as_view()),
+    path("api/validate-many/", ValidateMany.as_view()),
+    path("api/validation-message/", RaiseValidationMessage.as_view()),
+    path("api/token/", TokenProtected.as_view()),
+    path("api/forbidden/", Forbidden.as_view()),
+    path("api/django-forbidden/", DjangoForbidden.as_view()),
+    path("api/missing/", Missing.as_view()),
+    path("api/get-only/", GetOnly.as_view()),
+    path("api/echo/", Echo.as_view()),
+    path("api/read-body/", ReadBody.as_view()),
+    path("api/suspicious/", Suspicious.as_view()),
+    path("api/throttled/", Throttled.as_view()),
+    path("plain/boom/", plain_boom),
+    path("plain/forbidden/", plain_forbidden),
+    path("plain/suspicious/", plain_suspicious),
+    path("plain/body/", plain_body),
+    path("plain/csrf/", plain_csrf),
+]
