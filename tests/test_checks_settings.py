@@ -81,6 +81,12 @@ def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
         call_command("check")
 
 
+def test_missing_cors_middleware_is_fine_without_corsheaders(settings: Any) -> None:
+    settings.MIDDLEWARE = [SECURITY, COMMON]
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "corsheaders"]
+    assert ids(checks.check_cors_middleware) == []
+
+
 @pytest.mark.parametrize(
     "answering",
     [

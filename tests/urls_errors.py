@@ -7,6 +7,7 @@ the root URLconf only).
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -24,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
+
+from drf_hardening.throttling import AnonRateThrottle
 
 handler400 = "drf_hardening.views.handler400"
 handler403 = "drf_hardening.views.handler403"
@@ -139,6 +142,25 @@ class Throttled(JSONView):
         return Response({})
 
 
+class LibraryThrottled(JSONView):
+    """The library's own throttle, which logs its ``throttled`` event with the scope."""
+
+    throttle_classes = [AnonRateThrottle]
+
+    def get(self, request: Request) -> Response:
+        return Response({})
+
+
+class Careless(JSONView):
+    """Application code that logs what it should not: user text and the request headers."""
+
+    def post(self, request: Request) -> Response:
+        logging.getLogger("tests.careless").warning(
+            "title %s, headers %s", request.data.get("title"), dict(request.headers)
+        )
+        return Response({})
+
+
 def plain_boom(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("secret-db-password")
 
@@ -174,6 +196,8 @@ urlpatterns = [
     path("api/read-body/", ReadBody.as_view()),
     path("api/suspicious/", Suspicious.as_view()),
     path("api/throttled/", Throttled.as_view()),
+    path("api/careless/", Careless.as_view()),
+    path("api/library-throttled/", LibraryThrottled.as_view()),
     path("plain/boom/", plain_boom),
     path("plain/forbidden/", plain_forbidden),
     path("plain/suspicious/", plain_suspicious),

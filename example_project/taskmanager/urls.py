@@ -2,14 +2,14 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from drf_hardening.authtoken import obtain_auth_token
 from tasks.docs import RedocView, SwaggerView
 from tasks.views import ApiRootView, LogoutView, RegisterView, TaskViewSet
 
-router = DefaultRouter(trailing_slash=True)
-router.include_root_view = False
+# SimpleRouter: no ".json" format suffixes (the API speaks JSON only) and "/" is our own index.
+router = SimpleRouter(use_regex_path=False)
 router.register("tasks", TaskViewSet, basename="task")
 
 urlpatterns = [

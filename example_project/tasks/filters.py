@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django_filters import rest_framework as filters
+from django_filters.filters import BooleanFilter
 from rest_framework import serializers
 from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
@@ -10,10 +14,37 @@ from drf_hardening.fields import StrictCharField
 from tasks.models import Task
 
 
-class TaskFilter(filters.FilterSet):
-    """``?completed=true`` / ``?completed=false``; any other value is a 400, not ignored."""
+class StrictBooleanField(forms.NullBooleanField):
+    """``true``/``false`` (and ``1``/``0``); anything else is an error, not "no filter"."""
 
-    completed = filters.BooleanFilter()
+    values = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        try:
+            return self.values[str(value).lower()]
+        except KeyError:
+            raise forms.ValidationError("Must be true or false.", code="invalid") from None
+
+    def validate(self, value: Any) -> None:
+        pass
+
+
+class StrictBooleanFilter(BooleanFilter):
+    # django-filter's widgets read ?completed=maybe as no filter at all: a plain
+    # text input hands the raw value to StrictBooleanField, which refuses it.
+    field_class = StrictBooleanField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput)
+        super().__init__(*args, **kwargs)
+
+
+class TaskFilter(filters.FilterSet):
+    """``?completed=true`` / ``?completed=false``; any other value is a 400."""
+
+    completed = StrictBooleanFilter()
 
     class Meta:
         model = Task

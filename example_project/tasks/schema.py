@@ -13,10 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
+
+from drf_hardening.fields import StrictCharField
 
 
 class FieldErrorSerializer(serializers.Serializer[Any]):
@@ -75,7 +78,24 @@ class AutoSchema(openapi.AutoSchema):
         return codes
 
     def _is_public(self) -> bool:
-        return any(isinstance(p, AllowAny) for p in self.view.get_permissions())
+        permissions = self.view.get_permissions()
+        return not permissions or any(isinstance(p, AllowAny) for p in permissions)
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        auth: list[dict[str, Any]] = super().get_auth()
+        # A view with no permission classes (DRF's token login) takes a token but needs none.
+        if auth and self._is_public() and {} not in auth:
+            auth.append({})
+        return auth
+
+    def _get_serializer_field_meta(self, field: Any, direction: Any) -> dict[str, Any]:
+        meta: dict[str, Any] = super()._get_serializer_field_meta(field, direction)
+        # drf-spectacular sets minLength 1 on every non-blank request string, over
+        # the field's own (larger) minimum.
+        min_length = getattr(field, "min_length", None)
+        if min_length and "minLength" in meta:
+            meta["minLength"] = max(meta["minLength"], min_length)
+        return meta
 
     def get_override_parameters(self) -> list[Any]:
         return [
@@ -88,3 +108,36 @@ class AutoSchema(openapi.AutoSchema):
                 description="Seconds to wait before the next request is allowed.",
             ),
         ]
+
+
+def strict_text_format(field: StrictCharField) -> str:
+    """The OpenAPI ``format`` of a StrictCharField, e.g. ``strict-text(digits,letters,spaces)``.
+
+    JSON Schema cannot say "no control, bidi or invisible characters, one script";
+    a named format can, and clients (and schemathesis, see
+    tests/example/test_schemathesis.py) generate values from it.
+    """
+    policy = field.policy
+    name = "strict-identifier" if policy.identifier else "strict-text"
+    options = sorted(policy.allow or ()) + (["multiline"] if policy.multiline else [])
+    return f"{name}({','.join(options)})" if options else name
+
+
+class StrictCharFieldExtension(OpenApiSerializerFieldExtension):
+    """Document a StrictCharField's lengths and character rules.
+
+    StrictCharField checks lengths itself (it drops CharField's length
+    validators, which is where drf-spectacular looks), so without this the
+    schema would claim any string is valid.
+    """
+
+    target_class = StrictCharField
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        field: StrictCharField = self.target
+        schema: dict[str, Any] = {"type": "string", "format": strict_text_format(field)}
+        if field.min_length:
+            schema["minLength"] = field.min_length
+        if field.max_length is not None:
+            schema["maxLength"] = field.max_length
+        return schema

@@ -12,7 +12,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import get_error_detail
 
 from drf_hardening.fields import StrictCharField
 from drf_hardening.serializers import StrictModelSerializer
@@ -34,6 +36,11 @@ class TaskSerializer(StrictModelSerializer):
         read_only_fields = ["id", "created_at", "owner"]
 
 
+@extend_schema_field({"type": "string", "format": "password", "minLength": 8, "maxLength": 128})
+class PasswordField(serializers.CharField):
+    """Checked against AUTH_PASSWORD_VALIDATORS by RegisterSerializer.validate()."""
+
+
 class RegisterSerializer(StrictModelSerializer):
     # identifier=True: NFKC and case folding, so "Alice" and "ａｌｉｃｅ" are both "alice";
     # one writing system per name ("pаypal" with a Cyrillic "а" is refused); and
@@ -46,9 +53,7 @@ class RegisterSerializer(StrictModelSerializer):
         max_length=150,
         validators=[UnicodeUsernameValidator()],
     )
-    password = serializers.CharField(
-        write_only=True, max_length=128, style={"input_type": "password"}, trim_whitespace=False
-    )
+    password = PasswordField(write_only=True, min_length=8, max_length=128, trim_whitespace=False)
 
     class Meta:
         model = User
@@ -65,7 +70,7 @@ class RegisterSerializer(StrictModelSerializer):
         try:
             validate_password(attrs["password"], User(username=attrs["username"]))
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"password": list(error.messages)}) from error
+            raise serializers.ValidationError({"password": get_error_detail(error)}) from error
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Any:

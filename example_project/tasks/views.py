@@ -40,6 +40,7 @@ class TaskViewSet(ScopedThrottleMixin, viewsets.ModelViewSet[Task]):
     serializer_class = TaskSerializer
     permission_classes = [IsAuthenticated, IsOwner]
     throttle_scope = "tasks"
+    lookup_value_converter = "int"  # /api/tasks/abc/ matches no URL: a 404 before any query
     filterset_class = TaskFilter
     search_fields = ["title"]
     ordering_fields = ["created_at", "title", "completed"]

@@ -52,8 +52,12 @@ def parse_ip(value: str) -> IPAddress | None:
     client has one identity. Zone ids (``fe80::1%eth0``) are refused.
     """
     text = value.strip()
+    if "%" in text:  # a zone id names an interface of the sender, not a client
+        return None
     if text.startswith("["):
-        text = text[1:].partition("]")[0]
+        text, bracket, _port = text[1:].partition("]")
+        if not bracket:
+            return None
     elif text.count(":") == 1:  # IPv4 with a port; IPv6 has at least two colons
         text = text.partition(":")[0]
     try:

@@ -115,7 +115,7 @@ def _escape(key: str) -> str:
 
 
 def envelope(error: ErrorInfo) -> dict[str, Any]:
-    """``{"error": {"status", "code", "message", "fields", "request_id"}}``: the same keys always."""
+    """``{"error": {"status", "code", "message", "fields", "request_id"}}``, always these keys."""
     return {
         "error": {
             "status": error.status,
@@ -160,6 +160,16 @@ FORMATS: dict[str, Callable[[ErrorInfo], Any]] = {
     "problem": problem,
     "drf": drf,
 }
+
+
+def render(error: ErrorInfo, error_format: str) -> Any:
+    """The body of ``error`` in ``error_format`` (``envelope`` if the name is unknown).
+
+    An unknown name is reported by check ``drf_hardening.E060`` at start-up; an
+    error handler that raised here would turn every error into a bare 500.
+    """
+    build: Callable[[ErrorInfo], Any] = FORMATS.get(error_format, envelope)
+    return build(error)
 
 
 def media_type(error_format: str) -> str:

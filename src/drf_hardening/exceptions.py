@@ -109,7 +109,7 @@ class ExceptionHandler:
 
     @property
     def django_request(self) -> HttpRequest | None:
-        """The ``HttpRequest`` under DRF's ``Request`` (what Django's signals and loggers expect)."""
+        """The ``HttpRequest`` under DRF's ``Request``: what Django's signals and loggers expect."""
         return getattr(self.request, "_request", self.request)
 
     def run(self) -> Response:
@@ -148,7 +148,7 @@ class ExceptionHandler:
 
     def format_error(self, error: ErrorInfo) -> Any:
         """The body, in ``DRF_HARDENING["ERROR_FORMAT"]``."""
-        return error_formats.FORMATS.get(conf.ERROR_FORMAT, error_formats.envelope)(error)
+        return error_formats.render(error, conf.ERROR_FORMAT)
 
     def get_headers(self, exc: exceptions.APIException) -> dict[str, str]:
         headers = {conf.REQUEST_ID_HEADER: self.request_id}
@@ -157,7 +157,7 @@ class ExceptionHandler:
             headers["WWW-Authenticate"] = auth_header
         wait = getattr(exc, "wait", None)
         if wait:
-            headers["Retry-After"] = "%d" % wait
+            headers["Retry-After"] = f"{int(wait)}"
         return headers
 
     def make_response(self, data: Any, error: ErrorInfo, headers: dict[str, str]) -> Response:
@@ -220,9 +220,9 @@ class ErrorResponse(Response):
     @property
     def rendered_content(self) -> Any:
         content = super().rendered_content
-        if self.json_media_type != "application/json" and self.get(
-            "Content-Type", ""
-        ).startswith("application/json"):
+        if self.json_media_type != "application/json" and self.get("Content-Type", "").startswith(
+            "application/json"
+        ):
             self["Content-Type"] = self.json_media_type
         return content
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.validators import MaxLengthValidator, MinLengthValidator
@@ -17,6 +17,15 @@ from drf_hardening.text_policy import (
     TextPolicyError,
     validate_options,
 )
+
+
+def _check_int(name: str, value: object, *, minimum: int) -> None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value < minimum
+    ):
+        raise ImproperlyConfigured(
+            f"StrictCharField {name} must be an int >= {minimum}, not {value!r}"
+        )
 
 
 class StrictCharField(serializers.CharField):
@@ -36,8 +45,8 @@ class StrictCharField(serializers.CharField):
     - ``multiline``: also accept ``\\n`` and ``\\t`` (CRLF becomes LF).
     - ``normalize``: ``"NFC"`` (default) or ``"NFKC"``.
     - ``identifier``: NFKC plus case folding, for usernames and slugs.
-    - ``reject_mixed_script``: reject mixed scripts per UTS #39 ("pаypal" with a
-      Cyrillic "а"); Japanese, Korean and Chinese mixes are accepted.
+    - ``reject_mixed_script``: reject mixed scripts per UTS #39 ("paypal" spelt
+      with a Cyrillic "a"); Japanese, Korean and Chinese mixes are accepted.
     - ``allow_bidi_marks``: accept LRM, RLM and ALM (not the embedding,
       override and isolate controls).
     - ``max_bytes``: cap on the UTF-8 length (``max_length`` code points are
@@ -68,7 +77,7 @@ class StrictCharField(serializers.CharField):
         *,
         allow: Iterable[str] | None = None,
         multiline: bool = False,
-        normalize: str = "NFC",
+        normalize: Literal["NFC", "NFKC"] = "NFC",
         identifier: bool = False,
         reject_mixed_script: bool = False,
         allow_bidi_marks: bool = False,
@@ -83,15 +92,15 @@ class StrictCharField(serializers.CharField):
                 "StrictCharField always trims and folds spaces; remove trim_whitespace=False."
             )
         if normalize not in ("NFC", "NFKC"):
-            raise ImproperlyConfigured(f"StrictCharField normalize must be NFC or NFKC, not {normalize!r}")
-        for name, number in (
-            ("max_length", kwargs["max_length"]),
-            ("min_length", kwargs.get("min_length")),
-            ("max_bytes", max_bytes),
-            ("max_combining_marks", max_combining_marks),
-        ):
-            if number is not None and (isinstance(number, bool) or not isinstance(number, int) or number < 0):
-                raise ImproperlyConfigured(f"StrictCharField {name} must be an int >= 0, not {number!r}")
+            raise ImproperlyConfigured(
+                f"StrictCharField normalize must be NFC or NFKC, not {normalize!r}"
+            )
+        _check_int("max_length", kwargs["max_length"], minimum=1)
+        _check_int("min_length", kwargs.get("min_length"), minimum=0)
+        _check_int("max_bytes", max_bytes, minimum=1)
+        _check_int("max_combining_marks", max_combining_marks, minimum=0)
+        if kwargs.get("min_length") is not None and kwargs["min_length"] > kwargs["max_length"]:
+            raise ImproperlyConfigured("StrictCharField min_length is greater than max_length")
         try:
             allowed = validate_options(allow)
         except ValueError as exc:
@@ -129,4 +138,3 @@ class StrictCharField(serializers.CharField):
                 max_bytes=self.policy.max_bytes,
                 allowed=allowed,
             )
-            raise  # unreachable: fail() raises; keeps mypy's return check honest

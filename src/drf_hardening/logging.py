@@ -50,9 +50,7 @@ _PAIR = re.compile(
 )
 # A bare credential such as the value of ``request.headers["Authorization"]``.
 # Real tokens contain a digit; requiring one spares prose like "Token expired".
-_SCHEME_CREDENTIAL = re.compile(
-    rf"\b(?P<key>{_SCHEMES}\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{{8,}}"
-)
+_SCHEME_CREDENTIAL = re.compile(rf"\b(?P<key>{_SCHEMES}\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{{8,}}")
 
 # Attributes every LogRecord has; the others are the ``extra=`` of the call.
 _RECORD_ATTRIBUTES = frozenset(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.log import log_response
 
 from drf_hardening.conf import conf
 from drf_hardening.request_id import (
@@ -79,18 +80,18 @@ class RequestIDMiddleware:
         token = set_request_id(request_id)
         try:
             response = self.get_response(request)
+            return self.process_response(request, response, request_id)
         finally:
             reset_request_id(token)
-        return self.process_response(response, request_id)
 
     async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = self.get_request_id(request)
         token = set_request_id(request_id)
         try:
             response = await self.get_response(request)  # type: ignore[misc]
+            return self.process_response(request, response, request_id)
         finally:
             reset_request_id(token)
-        return self.process_response(response, request_id)
 
     def get_request_id(self, request: HttpRequest) -> str:
         incoming = request.headers.get(conf.REQUEST_ID_HEADER)
@@ -98,6 +99,20 @@ class RequestIDMiddleware:
             return incoming
         return generate_request_id()
 
-    def process_response(self, response: HttpResponseBase, request_id: str) -> HttpResponseBase:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase, request_id: str
+    ) -> HttpResponseBase:
         response[conf.REQUEST_ID_HEADER] = request_id
+        if response.status_code >= 400:
+            # Django logs 4xx/5xx responses ("Not Found: /x") after the middleware
+            # chain has returned, when the id is no longer current. Log it here, with
+            # Django's own function (same logger, message and escaping), which marks
+            # the response so that Django does not log it a second time.
+            log_response(
+                "%s: %s",
+                response.reason_phrase,
+                request.path,
+                response=response,  # type: ignore[arg-type]  # any HttpResponseBase works
+                request=request,
+            )
         return response

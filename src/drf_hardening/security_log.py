@@ -33,8 +33,16 @@ def log_event(event: str, request: Any, **fields: Any) -> None:
     ``fields`` are added to the record (``status=429``, ``scope="login"``...);
     ``request_id=`` overrides the current request id. The level is ERROR for a
     ``status`` of 500 or more and WARNING otherwise.
+
+    An event is logged once per request: a throttle that logged ``throttled``
+    with its scope is not followed by a second ``throttled`` from the error
+    handler.
     """
     django_request: HttpRequest = getattr(request, "_request", request)
+    logged: set[str] = django_request.__dict__.setdefault("_drf_hardening_security_events", set())
+    if event in logged:
+        return
+    logged.add(event)
     record: dict[str, Any] = {
         "event": event,
         "client_ip": _client_ip(django_request),

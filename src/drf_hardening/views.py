@@ -23,9 +23,9 @@ import json
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 from django.views.decorators.csrf import requires_csrf_token
-from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -52,7 +52,7 @@ def error_response(request: HttpRequest, exc: exceptions.APIException) -> HttpRe
     request_id = get_request_id() or generate_request_id()
     error = ErrorInfo.from_exception(exc, request_id=request_id, path=request.path)
     error_format = conf.ERROR_FORMAT
-    body = error_formats.FORMATS.get(error_format, error_formats.envelope)(error)
+    body = error_formats.render(error, error_format)
     response = HttpResponse(
         json.dumps(body, cls=JSONEncoder),
         status=error.status,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import shutil
 import signal
 import ssl
@@ -30,6 +31,35 @@ from tests.services import free_port, stop_process, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_DIR = ROOT / "example_project"
+
+
+def manage(database_url: str, *command: str) -> str:
+    """Run ``example_project/manage.py <command>`` on ``database_url``; return its output.
+
+    Under the example's development profile, whatever the calling environment
+    says: ``seed_demo`` refuses to run under production.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DRF_HARDENING"))}
+    env["DATABASE_URL"] = database_url
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLE_DIR / "manage.py"), *command],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {command[0]} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def seed_example(database_url: str) -> str:
+    """Migrate and seed the example's database; return the demo user's token."""
+    manage(database_url, "migrate", "--noinput")
+    output = manage(database_url, "seed_demo")
+    match = re.search(r"Token:\s+(\w+)", output)
+    if match is None:
+        raise RuntimeError(f"seed_demo printed no token:\n{output}")
+    return match[1]
 
 
 def child_pids(parent: int) -> list[int]:
@@ -57,10 +87,8 @@ def wait_until(predicate: Any, timeout: float, what: str) -> None:
 
 #: Worker PID, method, path, query string, status, microseconds, and the
 #: X-Forwarded-For and X-Forwarded-Proto headers as gunicorn received them.
-ACCESS_LOG_FORMAT = "\t".join(
-    ["%(p)s", "%(m)s", "%(U)s", "%(q)s", "%(s)s", "%(D)s"]
-    + ["%({x-forwarded-for}i)s", "%({x-forwarded-proto}i)s"]
-)
+ACCESS_LOG_ATOMS = ("p", "m", "U", "q", "s", "D", "{x-forwarded-for}i", "{x-forwarded-proto}i")
+ACCESS_LOG_FORMAT = "\t".join(f"%({atom})s" for atom in ACCESS_LOG_ATOMS)
 
 
 @dataclass(frozen=True)
@@ -85,7 +113,11 @@ def _no_control_socket() -> list[str]:
     # several servers of a test session would fight over; older versions lack the flag.
     from gunicorn.config import KNOWN_SETTINGS
 
-    return ["--no-control-socket"] if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS) else []
+    return (
+        ["--no-control-socket"]
+        if any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS)
+        else []
+    )
 
 
 @dataclass
@@ -139,19 +171,28 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT
             )
-        wait_for_port(self.port, timeout=30)
+        wait_until(self._answers, 60, f"gunicorn {self.app} does not answer")
         wait_until(lambda: len(self.worker_pids()) == self.workers, 30, "gunicorn workers not up")
-        # Every worker must have loaded the application, not just been forked.
-        wait_until(
-            lambda: self.output.read_text(errors="replace").count("Booting worker") >= self.workers,
-            30,
-            "gunicorn workers did not boot",
-        )
+
+    def _answers(self) -> bool:
+        """Whether a worker has loaded the application and answers HTTP."""
+        self.assert_running()
+        try:
+            request(f"{self.url}/", timeout=5)
+        except OSError:
+            return False
+        return True
 
     def stop(self) -> None:
         if self.process is not None:
             stop_process(self.process)
             self.process = None
+
+    def assert_running(self) -> None:
+        """Fail with the end of gunicorn's log if it has exited (a worker failed to boot...)."""
+        if self.process is None or self.process.poll() is not None:
+            tail = "\n".join(self.log_text().splitlines()[-30:])
+            raise AssertionError(f"gunicorn {self.app} is not running; its log ends with:\n{tail}")
 
     def worker_pids(self) -> list[int]:
         return child_pids(self.pid)
@@ -287,7 +328,7 @@ class Nginx:
 
 
 class _PageHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - BaseHTTPRequestHandler's naming
+    def do_GET(self) -> None:
         body = b"<!doctype html><title>drf-hardening CORS probe</title><p>probe</p>"
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -295,7 +336,7 @@ class _PageHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

@@ -9,12 +9,8 @@ the example project (see example_project/taskmanager/settings.py).
 from __future__ import annotations
 
 import importlib.util
-import os
-import re
 import secrets
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.components import EXAMPLE_DIR, Gunicorn, Nginx, static_site
+from tests.e2e.components import Gunicorn, Nginx, seed_example, static_site
 from tests.services import RedisServer, missing_service
 
 WSGI_APP = "taskmanager.wsgi:application"
@@ -90,19 +86,10 @@ def project() -> Iterator[Project]:
     require_gunicorn()
     directory = Path(tempfile.mkdtemp(prefix="drfh-e2e-db-"))
     database_url = f"sqlite:///{directory}/db.sqlite3"
-    # The development profile: seed_demo refuses to run under production.
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO", "DRF_HARDENING"))},
-        "DATABASE_URL": database_url,
-    }
-    manage = [sys.executable, str(EXAMPLE_DIR / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    seeded = subprocess.run(
-        [*manage, "seed_demo"], env=env, check=True, capture_output=True, text=True
-    )
-    match = re.search(r"Token:\s+(\w+)", seeded.stdout)
-    assert match, f"seed_demo printed no token: {seeded.stdout}"
-    token = match[1]
+    try:
+        token = seed_example(database_url)
+    except RuntimeError as error:
+        pytest.fail(str(error))
     yield Project(database_url, token)
     shutil.rmtree(directory, ignore_errors=True)
 
@@ -155,4 +142,5 @@ def stack(production_stack: Stack, redis_server: RedisServer) -> Stack:
     if redis_server.process is None:  # pragma: no cover - a test left it stopped
         redis_server.start()
     redis_server.flush()
+    production_stack.gunicorn.assert_running()
     return production_stack

@@ -69,7 +69,9 @@ def post_init(stack: Stack) -> dict[str, Any]:
     }
 
 
-def test_simple_get_allowed_origin_reads_response(stack: Stack, open_page: Any, allowed_origin: str) -> None:
+def test_simple_get_allowed_origin_reads_response(
+    stack: Stack, open_page: Any, allowed_origin: str
+) -> None:
     page = open_page(allowed_origin)
     query = probe()
 

@@ -37,13 +37,17 @@ def test_plain_http_spoofed_forwarded_proto_still_redirected(stack: Stack) -> No
 def test_https_spoofed_forwarded_proto_not_redirected(stack: Stack) -> None:
     headers = {**stack.auth(), "X-Forwarded-Proto": "http"}
 
-    response = request(f"{stack.nginx.https_url}{TASKS}", headers=headers, context=stack.nginx.ssl_context())
+    response = request(
+        f"{stack.nginx.https_url}{TASKS}", headers=headers, context=stack.nginx.ssl_context()
+    )
 
     assert response.status == 200
 
 
 def test_https_response_hsts_and_security_headers(stack: Stack) -> None:
-    response = request(f"{stack.nginx.https_url}{TASKS}", headers=stack.auth(), context=stack.nginx.ssl_context())
+    response = request(
+        f"{stack.nginx.https_url}{TASKS}", headers=stack.auth(), context=stack.nginx.ssl_context()
+    )
 
     assert response.status == 200
     assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
@@ -51,7 +55,9 @@ def test_https_response_hsts_and_security_headers(stack: Stack) -> None:
     assert response.headers["referrer-policy"] == "no-referrer"
     assert response.headers["cross-origin-opener-policy"] == "same-origin"
     assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert (
+        response.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
 
 
 def test_plain_http_redirect_has_no_hsts(stack: Stack) -> None:
@@ -65,7 +71,9 @@ def test_plain_http_redirect_has_no_hsts(stack: Stack) -> None:
 def test_host_outside_allowed_hosts_rejected(stack: Stack) -> None:
     headers = {**stack.auth(), "Host": "evil.example"}
 
-    response = request(f"{stack.nginx.https_url}{TASKS}", headers=headers, context=stack.nginx.ssl_context())
+    response = request(
+        f"{stack.nginx.https_url}{TASKS}", headers=headers, context=stack.nginx.ssl_context()
+    )
 
     assert response.status == 400
     assert response.headers["content-type"] == "application/json"

@@ -19,6 +19,12 @@ PASSWORD = "a-long-test-passphrase-83"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # PBKDF2's 1,000,000 rounds are the point in production and minutes here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache() -> Iterator[None]:
     # The throttles count in the cache: each test starts with no requests counted.
     cache.clear()

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from django.core import checks
 
+from drf_hardening.checks import errors as _errors
 from drf_hardening.checks import settings as _settings
+from drf_hardening.checks import throttling as _throttling
 
 #: Every check function of the package, registered by ``register_checks``.
 ALL_CHECKS = [
     *_settings.CHECKS,
+    *_errors.CHECKS,
+    *_throttling.CHECKS,
 ]
 
 

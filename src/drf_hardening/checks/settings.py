@@ -100,6 +100,8 @@ def check_cors_allow_all(**kwargs: Any) -> Messages:
 def check_cors_middleware(**kwargs: Any) -> Messages:
     middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
     if CORS_MIDDLEWARE not in middleware:
+        if "corsheaders" not in settings.INSTALLED_APPS:
+            return []  # the project does not use django-cors-headers at all
         return [
             Error(
                 f"MIDDLEWARE does not contain {CORS_MIDDLEWARE!r}: CORS settings have no effect.",

@@ -40,7 +40,7 @@ class Decision(NamedTuple):
     """The outcome of one throttle step."""
 
     allowed: bool
-    count: int  # requests counted in the window, this one included when allowed
+    used: int  # requests counted in the window, this one included when allowed
     reset_ms: int  # milliseconds until the window closes (always > 0)
 
 
@@ -94,7 +94,7 @@ def redis_settings(cache: BaseCache) -> tuple[str, dict[str, Any]] | None:
     if type(cache).__module__.startswith("django_redis"):
         server: Any = cache._server  # type: ignore[attr-defined]
         url = server.split(",")[0] if isinstance(server, str) else server[0]
-        opts: dict[str, Any] = (cache._params.get("OPTIONS") or {})  # type: ignore[attr-defined]
+        opts: dict[str, Any] = cache._params.get("OPTIONS") or {}  # type: ignore[attr-defined]
         options = dict(opts.get("CONNECTION_POOL_KWARGS") or {})
         if opts.get("PASSWORD"):
             options["password"] = opts["PASSWORD"]
@@ -116,7 +116,7 @@ def redis_client(url: str, options: dict[str, Any]) -> Any:
 
         with _clients_lock:
             client = _clients.get(config)
-            if client is None:
+            if client is None:  # pragma: no branch - else: another thread built it first
                 client = redis.Redis.from_url(
                     url,
                     **{**options, "socket_timeout": timeout, "socket_connect_timeout": timeout},

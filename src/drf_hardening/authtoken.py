@@ -1,0 +1,48 @@
+"""DRF's token login view, throttled and counted by the failed-authentication guard.
+
+``rest_framework.authtoken.views.ObtainAuthToken`` sets ``throttle_classes =
+()``: passwords can be tried as fast as the server answers. This one uses
+``LoginRateThrottle`` (per client IP and per submitted username) and reports
+wrong credentials to ``FailedAuthGuardMiddleware``. Unknown user, wrong
+password and inactive user get the same status and body (DRF's serializer
+already words them alike; Django's ``ModelBackend`` hashes a password for
+unknown users too, so their timing matches).
+
+Use it in place of DRF's::
+
+    from drf_hardening.authtoken import obtain_auth_token
+    urlpatterns = [path("api/token/", obtain_auth_token)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rest_framework.authtoken import views
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from drf_hardening.auth_guard import record_auth_failure
+from drf_hardening.throttling import LoginRateThrottle
+
+
+class ObtainAuthToken(views.ObtainAuthToken):
+    """POST ``username`` and ``password``, get ``{"token": ...}``; throttled."""
+
+    throttle_classes = (LoginRateThrottle,)
+    #: The request field ``LoginRateThrottle`` reads (DRF's serializer's field).
+    username_field = "username"
+
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            data: Any = request.data
+            if isinstance(data, Mapping) and all(data.get(f) for f in ("username", "password")):
+                record_auth_failure(request)  # a wrong guess, not a malformed form
+            raise
+
+
+obtain_auth_token = ObtainAuthToken.as_view()

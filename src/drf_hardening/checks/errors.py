@@ -1,0 +1,220 @@
+"""Checks of error responses, request ids and logging.
+
+Ids: ``drf_hardening.E060``-``E079`` (wrong) and ``W060``-``W079`` (risky).
+The wiring checks (W062-W064) fire only for projects that use the library's
+exception handler: a project that does not has chosen another way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+from django.urls import get_resolver
+
+from drf_hardening.conf import conf
+from drf_hardening.error_formats import FORMATS
+
+Messages = list[CheckMessage]
+OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
+REQUEST_ID_MIDDLEWARE = "drf_hardening.middleware.RequestIDMiddleware"
+REDACTING_FILTER = "drf_hardening.logging.RedactingFilter"
+#: Loggers whose records carry request data (paths, headers in extras, tracebacks).
+REQUEST_LOGGERS = ("django.request", "django.security", "drf_hardening.security")
+# RFC 9110 field-name: a token.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _uses_our_handler() -> bool:
+    rest_framework: Mapping[str, Any] = getattr(settings, "REST_FRAMEWORK", None) or {}
+    return rest_framework.get("EXCEPTION_HANDLER") == OUR_HANDLER
+
+
+def check_error_format(**kwargs: Any) -> Messages:
+    value = conf.ERROR_FORMAT
+    if value in FORMATS:
+        return []
+    return [
+        Error(
+            f"DRF_HARDENING['ERROR_FORMAT'] is {value!r}; it must be one of "
+            f"{', '.join(repr(name) for name in FORMATS)}.",
+            hint="Use 'envelope' (the default), 'problem' for RFC 9457 "
+            "application/problem+json, or 'drf' for DRF's own shapes. See docs/errors.md.",
+            id="drf_hardening.E060",
+        )
+    ]
+
+
+def check_request_id_header(**kwargs: Any) -> Messages:
+    value = conf.user_settings.get("REQUEST_ID_HEADER", conf.REQUEST_ID_HEADER)
+    if isinstance(value, str) and _HEADER_NAME.fullmatch(value):
+        return []
+    return [
+        Error(
+            f"DRF_HARDENING['REQUEST_ID_HEADER'] is {value!r}, which is not an HTTP header name.",
+            hint="Use a header name such as 'X-Request-ID' (letters, digits and '-'), "
+            "the header your proxy or tracing system sets.",
+            id="drf_hardening.E061",
+        )
+    ]
+
+
+def check_api_path_prefixes(**kwargs: Any) -> Messages:
+    value = conf.API_PATH_PREFIXES
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(prefix, str) and prefix.startswith("/") for prefix in value
+    ):
+        return []
+    return [
+        Error(
+            f"DRF_HARDENING['API_PATH_PREFIXES'] is {value!r}; it must be a list of paths "
+            "starting with '/' (a single string would be read as one prefix per character).",
+            hint="For example ['/api/'], or ['/'] (the default) for JSON errors on every path.",
+            id="drf_hardening.E062",
+        )
+    ]
+
+
+def _logging_handlers() -> Iterator[tuple[str, Mapping[str, Any]]]:
+    logging_config: Mapping[str, Any] = getattr(settings, "LOGGING", None) or {}
+    handlers: Mapping[str, Any] = logging_config.get("handlers") or {}
+    for name, handler in handlers.items():
+        if isinstance(handler, Mapping):
+            yield name, handler
+
+
+def check_unbounded_log_file(**kwargs: Any) -> Messages:
+    unbounded = sorted(
+        name
+        for name, handler in _logging_handlers()
+        if handler.get("class") in ("logging.FileHandler", "logging.handlers.FileHandler")
+    )
+    if not unbounded:
+        return []
+    return [
+        Warning(
+            f"LOGGING['handlers'] {', '.join(map(repr, unbounded))} use logging.FileHandler, "
+            "which grows without bound until the disk is full.",
+            hint="Use logging.handlers.RotatingFileHandler with maxBytes and backupCount "
+            "(drf_hardening.logconfig.logging_preset(log_file=...) does), or "
+            "WatchedFileHandler if logrotate rotates the file.",
+            id="drf_hardening.W060",
+        )
+    ]
+
+
+def _filter_classes(logging_config: Mapping[str, Any], names: Sequence[str]) -> set[str]:
+    filters: Mapping[str, Any] = logging_config.get("filters") or {}
+    classes = set()
+    for name in names:
+        definition = filters.get(name)
+        if isinstance(definition, Mapping):
+            classes.add(str(definition.get("()", "")))
+    return classes
+
+
+def check_unredacted_handlers(**kwargs: Any) -> Messages:
+    logging_config: Mapping[str, Any] = getattr(settings, "LOGGING", None) or {}
+    loggers: Mapping[str, Any] = logging_config.get("loggers") or {}
+    handlers = dict(_logging_handlers())
+    unredacted = set()
+    for logger_name in REQUEST_LOGGERS:
+        logger = loggers.get(logger_name)
+        if not isinstance(logger, Mapping):
+            continue
+        for handler_name in logger.get("handlers") or ():
+            handler = handlers.get(handler_name, {})
+            filter_names = handler.get("filters") or ()
+            if REDACTING_FILTER not in _filter_classes(logging_config, filter_names):
+                unredacted.add(handler_name)
+    if not unredacted:
+        return []
+    return [
+        Warning(
+            f"LOGGING['handlers'] {', '.join(map(repr, sorted(unredacted)))} receive "
+            f"{', '.join(REQUEST_LOGGERS)} records without {REDACTING_FILTER}: credentials "
+            "and CR/LF in user text would be written as they are.",
+            hint=f"Add a filter {{'()': '{REDACTING_FILTER}'}} (and "
+            "drf_hardening.logging.RequestIDFilter) to those handlers, as "
+            "drf_hardening.logconfig.logging_preset() does. See docs/logging.md.",
+            id="drf_hardening.W061",
+        )
+    ]
+
+
+def check_request_id_middleware(**kwargs: Any) -> Messages:
+    if not _uses_our_handler() or REQUEST_ID_MIDDLEWARE in settings.MIDDLEWARE:
+        return []
+    return [
+        Warning(
+            f"MIDDLEWARE has no {REQUEST_ID_MIDDLEWARE!r}: each error body gets an id of its "
+            "own that no other log record of the request carries, and no response has an "
+            f"{conf.REQUEST_ID_HEADER} header.",
+            hint=f"Add {REQUEST_ID_MIDDLEWARE!r} to MIDDLEWARE right after "
+            "django.middleware.security.SecurityMiddleware.",
+            id="drf_hardening.W062",
+        )
+    ]
+
+
+def _dotted(view: Any) -> str:
+    if isinstance(view, str):
+        return view
+    return f"{getattr(view, '__module__', '')}.{getattr(view, '__qualname__', '')}"
+
+
+def check_error_handlers(**kwargs: Any) -> Messages:
+    if not _uses_our_handler():
+        return []
+    try:
+        urlconf = get_resolver().urlconf_module
+    except ImportError:  # Django's own URL checks report it.
+        return []
+    missing = [
+        f"handler{status}"
+        for status in (400, 403, 404, 500)
+        if _dotted(getattr(urlconf, f"handler{status}", None))
+        != f"drf_hardening.views.handler{status}"
+    ]
+    if not missing:
+        return []
+    return [
+        Warning(
+            f"The root URLconf {settings.ROOT_URLCONF!r} does not set {', '.join(missing)} to "
+            "drf_hardening.views: unknown URLs and errors outside DRF views answer with "
+            "Django's HTML pages, not the API's JSON errors.",
+            hint="Add to your root urls.py: "
+            + "; ".join(f'{name} = "drf_hardening.views.{name}"' for name in missing)
+            + ". Django reads these from the root URLconf only.",
+            id="drf_hardening.W063",
+        )
+    ]
+
+
+def check_csrf_failure_view(**kwargs: Any) -> Messages:
+    if not _uses_our_handler() or settings.CSRF_FAILURE_VIEW == "drf_hardening.views.csrf_failure":
+        return []
+    return [
+        Warning(
+            f"CSRF_FAILURE_VIEW is {settings.CSRF_FAILURE_VIEW!r}: CSRF failures (session-"
+            "authenticated API calls) answer with Django's HTML page.",
+            hint='Set CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure" '
+            "(harden() does), or silence drf_hardening.W064 if you have your own.",
+            id="drf_hardening.W064",
+        )
+    ]
+
+
+CHECKS: Sequence[Callable[..., Messages]] = (
+    check_error_format,
+    check_request_id_header,
+    check_api_path_prefixes,
+    check_unbounded_log_file,
+    check_unredacted_handlers,
+    check_request_id_middleware,
+    check_error_handlers,
+    check_csrf_failure_view,
+)

@@ -1,0 +1,153 @@
+"""drf_hardening.checks.errors: one test per id, and the defaults pass."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.checks import CheckMessage
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from drf_hardening.checks import errors
+from drf_hardening.logconfig import logging_preset
+
+OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
+
+
+def ids(messages: list[CheckMessage]) -> list[str]:
+    return [str(m.id) for m in messages]
+
+
+def run_all() -> list[str]:
+    return [message_id for check in errors.CHECKS for message_id in ids(check())]
+
+
+@pytest.fixture
+def wired(settings: Any) -> Any:
+    """A project wired the way the presets wire it."""
+    settings.REST_FRAMEWORK = {"EXCEPTION_HANDLER": OUR_HANDLER}
+    settings.MIDDLEWARE = ["drf_hardening.middleware.RequestIDMiddleware"]
+    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    settings.ROOT_URLCONF = "tests.urls_errors"
+    settings.LOGGING = logging_preset(profile="production", log_file="/tmp/api.log")
+    return settings
+
+
+def test_defaults_pass() -> None:
+    assert run_all() == []
+
+
+def test_wired_project_passes(wired: Any) -> None:
+    assert run_all() == []
+
+
+@pytest.mark.parametrize("value", ["xml", "", None])
+def test_e060_unknown_error_format(settings: Any, value: Any) -> None:
+    settings.DRF_HARDENING = {"ERROR_FORMAT": value}
+
+    [message] = errors.check_error_format()
+
+    assert message.id == "drf_hardening.E060"
+    assert repr(value) in message.msg
+
+
+@pytest.mark.parametrize("value", ["X Request ID", "X-Request-ID\r\n", "", 42])
+def test_e061_bad_request_id_header(settings: Any, value: Any) -> None:
+    settings.DRF_HARDENING = {"REQUEST_ID_HEADER": value}
+
+    assert ids(errors.check_request_id_header()) == ["drf_hardening.E061"]
+
+
+@pytest.mark.parametrize("value", ["/api/", ["api/"], [None], None])
+def test_e062_bad_api_path_prefixes(settings: Any, value: Any) -> None:
+    settings.DRF_HARDENING = {"API_PATH_PREFIXES": value}
+
+    assert ids(errors.check_api_path_prefixes()) == ["drf_hardening.E062"]
+
+
+def test_w060_plain_file_handler(settings: Any) -> None:
+    settings.LOGGING = {
+        "version": 1,
+        "handlers": {
+            "file": {"class": "logging.FileHandler", "filename": "debug.log"},
+            "broken": "not a mapping",
+        },
+    }
+
+    [message] = errors.check_unbounded_log_file()
+
+    assert message.id == "drf_hardening.W060"
+    assert "'file'" in message.msg
+
+
+def test_w061_request_logger_without_redaction(settings: Any) -> None:
+    config = logging_preset(profile="production")
+    config["handlers"]["plain"] = {"class": "logging.StreamHandler", "filters": ["unknown"]}
+    config["loggers"]["django.request"]["handlers"].append("plain")
+    config["loggers"]["drf_hardening.security"] = "not a mapping"
+    settings.LOGGING = config
+
+    [message] = errors.check_unredacted_handlers()
+
+    assert message.id == "drf_hardening.W061"
+    assert "'plain'" in message.msg
+
+
+def test_w062_request_id_middleware_missing(wired: Any) -> None:
+    wired.MIDDLEWARE = []
+
+    assert ids(errors.check_request_id_middleware()) == ["drf_hardening.W062"]
+
+
+def test_w063_url_handlers_missing(wired: Any) -> None:
+    wired.ROOT_URLCONF = "tests.urls"
+
+    [message] = errors.check_error_handlers()
+
+    assert message.id == "drf_hardening.W063"
+    assert 'handler404 = "drf_hardening.views.handler404"' in message.hint
+
+
+def test_w063_accepts_handlers_given_as_functions(wired: Any) -> None:
+    wired.ROOT_URLCONF = "tests.test_checks_errors"
+
+    assert errors.check_error_handlers() == []
+
+
+def test_w063_skips_unimportable_urlconf(wired: Any) -> None:
+    wired.ROOT_URLCONF = "tests.no_such_urls_module"
+
+    assert errors.check_error_handlers() == []
+
+
+def test_w064_csrf_failure_view_is_django_default(wired: Any) -> None:
+    wired.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
+
+    assert ids(errors.check_csrf_failure_view()) == ["drf_hardening.W064"]
+
+
+def test_wiring_checks_ignore_projects_without_our_handler(wired: Any) -> None:
+    wired.REST_FRAMEWORK = {}
+    wired.MIDDLEWARE = []
+    wired.ROOT_URLCONF = "tests.urls"
+    wired.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
+
+    assert run_all() == []
+
+
+def test_errors_stop_manage_py_check(settings: Any) -> None:
+    settings.DRF_HARDENING = {"ERROR_FORMAT": "xml"}
+
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E060"):
+        call_command("check")
+
+
+# This module doubles as a root URLconf whose handlers are functions, not paths.
+from drf_hardening import views as _views  # noqa: E402
+
+urlpatterns: list[Any] = []
+handler400 = _views.handler400
+handler403 = _views.handler403
+handler404 = _views.handler404
+handler500 = _views.handler500

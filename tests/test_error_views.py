@@ -1,0 +1,160 @@
+"""drf_hardening.views: JSON errors for what happens outside DRF's views."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.test_exceptions import FORMATS, REQUEST_ID_MIDDLEWARE, expect
+
+pytestmark = pytest.mark.urls("tests.urls_errors")
+
+
+@pytest.fixture
+def client(settings: Any) -> Client:
+    settings.MIDDLEWARE = [
+        "django.middleware.security.SecurityMiddleware",
+        REQUEST_ID_MIDDLEWARE,
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+    ]
+    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    return Client(raise_request_exception=False)
+
+
+@pytest.fixture(params=FORMATS)
+def error_format(request: pytest.FixtureRequest, settings: Any) -> str:
+    settings.DRF_HARDENING = {"ERROR_FORMAT": request.param}
+    return str(request.param)
+
+
+def test_unknown_url_is_json_404(client: Client, error_format: str) -> None:
+    response = client.get("/no/such/page/")
+
+    expect(response, error_format, 404, "not_found", "Not found.")
+
+
+def test_unknown_url_does_not_list_url_patterns(client: Client) -> None:
+    response = client.get("/no/such/page/")
+
+    assert b"api/boom" not in response.content
+    assert b"<html" not in response.content.lower()
+
+
+def test_plain_view_exception_is_generic_json_500(
+    client: Client, error_format: str, caplog: Any
+) -> None:
+    caplog.set_level(logging.ERROR, logger="django.request")
+
+    response = client.get("/plain/boom/")
+
+    expect(response, error_format, 500, "server_error", "A server error occurred.")
+    assert b"secret-db-password" not in response.content
+    assert b"RuntimeError" not in response.content
+    # Django logged the traceback itself, with the same id.
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None
+    assert "secret-db-password" in caplog.text
+
+
+def test_plain_view_permission_denied_is_json_403(client: Client, error_format: str) -> None:
+    response = client.get("/plain/forbidden/")
+
+    expect(
+        response,
+        error_format,
+        403,
+        "permission_denied",
+        "You do not have permission to perform this action.",
+    )
+    assert b"rule 17" not in response.content
+
+
+def test_plain_view_suspicious_operation_is_json_400(client: Client, error_format: str) -> None:
+    response = client.get("/plain/suspicious/")
+
+    expect(response, error_format, 400, "bad_request", "Bad request.")
+    assert b"evil.example" not in response.content
+
+
+def test_plain_view_body_too_big_is_json_413(
+    client: Client, error_format: str, settings: Any
+) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
+
+    response = client.post("/plain/body/", "x" * 100, content_type="text/plain")
+
+    expect(response, error_format, 413, "request_too_large", "Request body too large.")
+
+
+def test_csrf_failure_is_json_403_without_reason(error_format: str, settings: Any) -> None:
+    settings.MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
+    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+
+    response = client.post("/plain/csrf/", HTTP_ORIGIN="https://attacker.example")
+
+    assert response.status_code == 403
+    assert b"attacker.example" not in response.content
+    body = response.json()
+    if error_format == "envelope":
+        assert body["error"]["code"] == "csrf_failed"
+    elif error_format == "problem":
+        assert response["Content-Type"] == "application/problem+json"
+        assert body["code"] == "csrf_failed"
+    else:
+        assert body == {"detail": "CSRF verification failed."}
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/no/such/page/", 404),
+        ("/plain/boom/", 500),
+        ("/plain/forbidden/", 403),
+        ("/plain/suspicious/", 400),
+    ],
+)
+def test_non_api_paths_keep_django_pages(
+    client: Client, settings: Any, url: str, status: int
+) -> None:
+    settings.DRF_HARDENING = {"API_PATH_PREFIXES": ["/api/"]}
+
+    response = client.get(url)
+
+    assert response.status_code == status
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_non_api_path_keeps_django_csrf_page(settings: Any) -> None:
+    settings.MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
+    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    settings.DRF_HARDENING = {"API_PATH_PREFIXES": ["/api/"]}
+
+    response = Client(enforce_csrf_checks=True).post("/plain/csrf/")
+
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("text/html")
+
+
+def test_api_path_prefix_selects_json(client: Client, settings: Any) -> None:
+    settings.DRF_HARDENING = {"API_PATH_PREFIXES": ["/api/"]}
+
+    response = client.get("/api/no-such-endpoint/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["request_id"] == response["X-Request-ID"]
+
+
+def test_error_view_events_are_logged(client: Client, caplog: Any) -> None:
+    caplog.set_level(logging.WARNING, logger="drf_hardening.security")
+
+    client.get("/plain/forbidden/")
+    client.get("/plain/boom/")
+
+    events = [r.event for r in caplog.records if r.name == "drf_hardening.security"]  # type: ignore[attr-defined]
+    assert events == ["permission_denied", "server_error"]

@@ -1,0 +1,241 @@
+"""drf_hardening.logconfig.logging_preset, applied with dictConfig, through the full stack."""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.config
+import logging.handlers
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from drf_hardening.logconfig import (
+    CONSOLE_HANDLER,
+    FILE_HANDLER,
+    LOG_FILE_BACKUP_COUNT,
+    LOG_FILE_MAX_BYTES,
+    logging_preset,
+)
+from tests.test_exceptions import REQUEST_ID_MIDDLEWARE
+
+LOGGERS = ["django.request", "django.security", "drf_hardening", "drf_hardening.security"]
+CARELESS = "tests.careless"
+TEXT_LINE_START = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
+
+Configure = Callable[..., dict[str, Any]]
+
+
+@pytest.fixture
+def configure_logging() -> Iterator[Configure]:
+    """Apply the preset (plus an application logger routed to its handlers), then undo it."""
+    names = [*LOGGERS, CARELESS]
+    saved = {}
+    for name in names:
+        logger = logging.getLogger(name)
+        saved[name] = (logger.handlers[:], logger.level, logger.propagate, logger.disabled)
+
+    def configure(**kwargs: Any) -> dict[str, Any]:
+        config = logging_preset(**kwargs)
+        outputs = config["loggers"]["drf_hardening"]["handlers"]
+        config["loggers"][CARELESS] = {"handlers": outputs, "level": "INFO", "propagate": False}
+        logging.config.dictConfig(config)
+        return config
+
+    yield configure
+    for name, (handlers, level, propagate, disabled) in saved.items():
+        logger = logging.getLogger(name)
+        for handler in logger.handlers:
+            if handler not in handlers:
+                handler.close()
+        logger.handlers = handlers
+        logger.setLevel(level)
+        logger.propagate = propagate
+        logger.disabled = disabled
+
+
+@pytest.fixture
+def client(settings: Any) -> Client:
+    settings.REST_FRAMEWORK = {
+        "NUM_PROXIES": 0,
+        "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
+    }
+    settings.MIDDLEWARE = [REQUEST_ID_MIDDLEWARE]
+    return Client(raise_request_exception=False)
+
+
+def test_preset_is_plain_data_for_each_profile() -> None:
+    for profile in ("production", "development"):
+        config = logging_preset(profile=profile)
+        assert json.loads(json.dumps(config)) == config
+        assert set(config["loggers"]) == set(LOGGERS)
+        assert FILE_HANDLER not in config["handlers"]
+        for handler in config["handlers"].values():
+            assert {"drf_hardening_request_id", "drf_hardening_redact"} <= set(handler["filters"])
+
+
+def test_preset_levels_differ_by_profile() -> None:
+    production = logging_preset(profile="production")["loggers"]
+    development = logging_preset(profile="development")["loggers"]
+
+    assert production["drf_hardening"]["level"] == "INFO"
+    assert development["drf_hardening"]["level"] == "DEBUG"
+    assert production["drf_hardening.security"]["level"] == "INFO"
+
+
+def test_preset_rejects_unknown_profile() -> None:
+    with pytest.raises(ValueError, match="'staging'"):
+        logging_preset(profile="staging")
+
+
+def test_preset_file_handler_rotates_by_size() -> None:
+    handler = logging_preset(profile="production", log_file="/var/log/api.log")["handlers"][
+        FILE_HANDLER
+    ]
+
+    assert handler["class"] == "logging.handlers.RotatingFileHandler"
+    assert handler["maxBytes"] == LOG_FILE_MAX_BYTES > 0
+    assert handler["backupCount"] == LOG_FILE_BACKUP_COUNT > 0
+
+
+def test_preset_module_does_not_import_django_settings() -> None:
+    code = (
+        "import sys; from drf_hardening.logconfig import logging_preset; "
+        "logging_preset(profile='production', log_file='x.log', json_format=True); "
+        "print('django.conf' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={}
+    )
+
+    assert result.stdout.strip() == "False"
+
+
+def test_file_never_grows_past_its_bound(configure_logging: Configure, tmp_path: Path) -> None:
+    log_file = tmp_path / "api.log"
+    configure_logging(profile="production", log_file=str(log_file))
+    [handler] = [
+        h
+        for h in logging.getLogger("drf_hardening").handlers
+        if isinstance(h, logging.handlers.RotatingFileHandler)
+    ]
+    assert not log_file.exists()  # delay=True: nothing is opened before the first record
+    handler.maxBytes = 1000
+
+    for number in range(200):
+        logging.getLogger("drf_hardening").info("line %d %s", number, "x" * 50)
+
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == ["api.log", *(f"api.log.{n}" for n in range(1, LOG_FILE_BACKUP_COUNT + 1))]
+    assert all(p.stat().st_size <= 1000 for p in tmp_path.iterdir())
+
+
+def outputs(capsys: Any, log_file: Path) -> dict[str, str]:
+    for handler in logging.getLogger("drf_hardening").handlers:
+        handler.flush()
+    return {"console": capsys.readouterr().err, "file": log_file.read_text(encoding="utf-8")}
+
+
+@pytest.mark.urls("tests.urls_errors")
+@pytest.mark.django_db
+@pytest.mark.parametrize("json_format", [False, True], ids=["text", "json"])
+def test_failed_token_never_reaches_any_log_output(
+    configure_logging: Configure,
+    client: Client,
+    capsys: Any,
+    tmp_path: Path,
+    json_format: bool,
+) -> None:
+    log_file = tmp_path / "api.log"
+    configure_logging(profile="production", log_file=str(log_file), json_format=json_format)
+
+    response = client.get("/api/token/", HTTP_AUTHORIZATION="Token abc123secret")
+    client.post(
+        "/api/careless/",
+        {"title": "hello"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Token abc123secret",
+        HTTP_COOKIE="sessionid=cookie123value",
+    )
+
+    assert response.status_code == 401
+    for name, text in outputs(capsys, log_file).items():
+        assert "abc123secret" not in text, name
+        assert "cookie123value" not in text, name
+        # The records are there, with the secret masked.
+        assert "authentication_failed" in text, name
+        assert "Unauthorized: /api/token/" in text, name
+        assert "[REDACTED]" in text, name
+        assert response["X-Request-ID"] in text, name
+        if json_format:
+            records = [json.loads(line) for line in text.splitlines()]
+            [event] = [r for r in records if r.get("event") == "authentication_failed"]
+            assert event["status"] == 401
+            assert event["path"] == "/api/token/"
+            assert event["request_id"] == response["X-Request-ID"]
+            [unauthorized] = [r for r in records if r["message"] == "Unauthorized: /api/token/"]
+            assert unauthorized["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.urls("tests.urls_errors")
+@pytest.mark.django_db
+@pytest.mark.parametrize("json_format", [False, True], ids=["text", "json"])
+def test_crlf_in_user_input_cannot_forge_a_log_line(
+    configure_logging: Configure,
+    client: Client,
+    capsys: Any,
+    tmp_path: Path,
+    json_format: bool,
+) -> None:
+    log_file = tmp_path / "api.log"
+    configure_logging(profile="production", log_file=str(log_file), json_format=json_format)
+
+    client.post(
+        "/api/careless/",
+        {"title": "hi\r\nFAKE LOG LINE"},
+        content_type="application/json",
+    )
+    client.get("/api/forbidden%0D%0AFAKE%20LOG%20LINE/")
+    client.get("/api/boom/")
+
+    for name, text in outputs(capsys, log_file).items():
+        lines = text.splitlines()
+        assert "FAKE LOG LINE" in text, name
+        assert not any(line.startswith("FAKE") for line in lines), name
+        if json_format:
+            for line in lines:
+                json.loads(line)
+        else:
+            # Each line starts a record (timestamp) or continues one (indented).
+            for line in lines:
+                assert TEXT_LINE_START.match(line) or line.startswith("  "), line
+
+
+@pytest.mark.urls("tests.urls_errors")
+@pytest.mark.django_db
+def test_500_traceback_is_logged_with_the_body_request_id(
+    configure_logging: Configure, client: Client, capsys: Any, tmp_path: Path
+) -> None:
+    log_file = tmp_path / "api.log"
+    configure_logging(profile="production", log_file=str(log_file), json_format=True)
+
+    response = client.get("/api/boom/")
+
+    request_id = response.json()["error"]["request_id"]
+    records = [json.loads(line) for line in outputs(capsys, log_file)["file"].splitlines()]
+    [error] = [r for r in records if r["logger"] == "django.request"]
+    assert error["request_id"] == request_id
+    assert "RuntimeError: secret-db-password" in error["exc_info"]
+    assert error["status_code"] == 500
+
+
+def test_console_handler_is_named_in_the_preset() -> None:
+    config = logging_preset(profile="development", json_format=True)
+
+    assert config["handlers"][CONSOLE_HANDLER]["formatter"] == "drf_hardening_json"

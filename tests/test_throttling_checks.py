@@ -1,0 +1,124 @@
+"""System checks drf_hardening.E020-E039 / W020-W039 (throttling and client identity)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from drf_hardening.checks import throttling as checks
+
+LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+
+
+def ids() -> list[str]:
+    return sorted(str(m.id) for check in checks.CHECKS for m in check())
+
+
+def test_defaults_pass() -> None:
+    assert ids() == []
+
+
+def test_checks_are_registered(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"user": "100/month"}}
+    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E020"):
+        call_command("check")
+
+
+def test_e020_malformed_throttle_rate(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"user": "100/month", "anon": None}}
+    (message,) = checks.check_throttle_rates()
+    assert message.id == "drf_hardening.E020"
+    assert "REST_FRAMEWORK[\"DEFAULT_THROTTLE_RATES\"]['user'] = '100/month'" in message.msg
+    assert message.hint
+
+
+def test_e020_valid_multiples_pass(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"a": "100/5m", "b": "1000/12h"}}
+    assert ids() == []
+
+
+def test_e021_malformed_login_rate(settings: Any) -> None:
+    settings.DRF_HARDENING = {"LOGIN_RATE": "5 per minute"}
+    assert ids() == ["drf_hardening.E021"]
+
+
+def test_e022_malformed_failed_auth_rate(settings: Any) -> None:
+    settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "10/fortnight"}
+    assert ids() == ["drf_hardening.E022"]
+    settings.DRF_HARDENING = {"FAILED_AUTH_RATE": None}
+    assert ids() == []
+
+
+def test_e023_unknown_throttle_cache(settings: Any) -> None:
+    settings.DRF_HARDENING = {"THROTTLE_CACHE": "throttles"}
+    (message,) = checks.check_throttle_cache()
+    assert message.id == "drf_hardening.E023"
+    assert "'throttles'" in message.msg
+    assert "'default'" in message.msg
+
+
+def test_e024_dummy_cache(settings: Any) -> None:
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert ids() == ["drf_hardening.E024"]
+
+
+@pytest.mark.parametrize("backend", ["db.DatabaseCache", "filebased.FileBasedCache"])
+def test_w025_cache_without_atomic_increment(settings: Any, backend: str) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": f"django.core.cache.backends.{backend}", "LOCATION": "x"}
+    }
+    assert ids() == ["drf_hardening.W025"]
+
+
+def test_w026_locmem_in_production(settings: Any) -> None:
+    settings.DRF_HARDENING = {"PROFILE": "production"}
+    assert ids() == ["drf_hardening.W026"]
+    settings.DRF_HARDENING = {"PROFILE": "development"}
+    assert ids() == []
+
+
+@pytest.mark.parametrize("value", [-1, True, "10.0.0.1", ["10.0.0.0/8", "proxy.local"], 1.5])
+def test_e027_malformed_trusted_proxies(settings: Any, value: Any) -> None:
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": value}
+    assert ids() == ["drf_hardening.E027"]
+
+
+@pytest.mark.parametrize("value", [0, 2, ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"], ()])
+def test_e027_valid_trusted_proxies(settings: Any, value: Any) -> None:
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": value}
+    assert ids() == []
+
+
+@pytest.mark.parametrize("value", [0, 129, "64", True])
+def test_e028_bad_ipv6_prefix_length(settings: Any, value: Any) -> None:
+    settings.DRF_HARDENING = {"IPV6_PREFIX_LENGTH": value}
+    assert ids() == ["drf_hardening.E028"]
+
+
+def test_w029_drf_throttle_classes(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+        "DEFAULT_THROTTLE_RATES": {"user": "10/min"},
+    }
+    (message,) = checks.check_drf_throttles()
+    assert message.id == "drf_hardening.W029"
+    assert "drf_hardening.throttling.UserRateThrottle" in message.hint
+
+
+def test_e030_scope_without_rate(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": [
+            "drf_hardening.throttling.AnonRateThrottle",
+            "drf_hardening.throttling.UserRateThrottle",
+            "drf_hardening.throttling.LoginRateThrottle",  # falls back to LOGIN_RATE
+            "drf_hardening.throttling.ScopedRateThrottle",  # scope comes from views
+            "no.such.Throttle",
+        ],
+        "DEFAULT_THROTTLE_RATES": {"anon": "10/min"},
+    }
+    (message,) = checks.check_drf_throttles()
+    assert message.id == "drf_hardening.E030"
+    assert "'user'" in message.msg

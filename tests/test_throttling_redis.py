@@ -1,0 +1,206 @@
+"""The throttles on a real redis-server: atomicity, round trips, memory, outages."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import redis
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.test import Client
+from rest_framework.request import Request
+
+from drf_hardening import throttling
+from drf_hardening.throttling import events, stores
+from tests.services import RedisServer
+
+pytestmark = [
+    pytest.mark.redis,
+    pytest.mark.urls("tests.urls_throttling"),
+    pytest.mark.django_db,
+]
+
+
+@pytest.fixture
+def server(redis_cache: RedisServer, settings: Any) -> Iterator[RedisServer]:
+    settings.REST_FRAMEWORK = {
+        "NUM_PROXIES": 0,
+        "DEFAULT_THROTTLE_RATES": {"user": "3/min", "anon": "3/min"},
+    }
+    events._failing.clear()
+    yield redis_cache
+    events._failing.clear()
+
+
+def raw(server: RedisServer) -> redis.Redis:
+    return redis.Redis.from_url(server.url)
+
+
+def command_calls(client: redis.Redis) -> dict[str, int]:
+    stats = client.info("commandstats")
+    return {name.removeprefix("cmdstat_"): value["calls"] for name, value in stats.items()}
+
+
+def anonymous_request(ip: str = "198.51.100.7") -> Request:
+    django_request = HttpRequest()
+    django_request.META["REMOTE_ADDR"] = ip
+    return Request(django_request)
+
+
+def statuses(client: Client, n: int) -> list[int]:
+    return [client.get("/user/").status_code for _ in range(n)]
+
+
+def client_commands(server: RedisServer, action: Any) -> list[str]:
+    """The commands clients sent while ``action`` ran (MONITOR), scripts' own left out."""
+    marker = raw(server)
+    marker.ping()  # connected (and its HELLO sent) before MONITOR starts
+    with raw(server).monitor() as monitor:
+        action()
+        marker.echo("end-of-action")
+        commands = []
+        while True:
+            item = monitor.next_command()
+            if item["command"] == "ECHO end-of-action":
+                return commands
+            if item["client_type"] != "lua":
+                commands.append(item["command"].split()[0])
+
+
+def test_one_round_trip_per_decision(server: RedisServer) -> None:
+    throttle = throttling.AnonRateThrottle()
+    throttle.allow_request(anonymous_request(), None)  # type: ignore[arg-type]  # connect, load
+
+    def decide_ten_times() -> None:  # 2 more allowed, then 8 denied
+        for _ in range(10):
+            throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+
+    observer = raw(server)
+    observer.config_resetstat()
+    assert client_commands(server, decide_ten_times) == ["EVALSHA"] * 10
+    assert command_calls(observer)["evalsha"] == 10  # what INFO commandstats says too
+
+
+def test_redis_client_is_reused(server: RedisServer, client: Client) -> None:
+    stores._clients.clear()
+    statuses(client, 3)
+    assert len(stores._clients) == 1
+    (redis_client,) = stores._clients.values()
+    assert redis_client.connection_pool.connection_kwargs["socket_timeout"] == 0.25
+
+
+def test_key_has_hash_tag_and_constant_memory(server: RedisServer, settings: Any) -> None:
+    observer = raw(server)
+    for rate in ("3/min", "100/min", "10000/day", "1000000/7d"):
+        settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"anon": rate}}
+        observer.flushall()
+        for _ in range(200):
+            throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+        (key,) = observer.keys()
+        assert key == b":1:{throttle_anon_198.51.100.7}"
+        assert observer.memory_usage(key) <= 150
+        assert 0 < observer.pttl(key) <= 7 * 86400 * 1000
+
+
+def test_noscript_falls_back_to_eval(server: RedisServer, client: Client) -> None:
+    assert statuses(client, 1) == [200]
+    raw(server).script_flush()
+    assert statuses(client, 3) == [200, 200, 429]
+
+
+def test_five_minutes_on_redis(server: RedisServer, settings: Any, monkeypatch) -> None:
+    now = [1_000_000.0]
+    monkeypatch.setattr(throttling.SimpleRateThrottle, "timer", lambda self: now[0])
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"user": "2/5m"}}
+    client = Client()
+    assert statuses(client, 3) == [200, 200, 429]
+    now[0] += 299
+    response = client.get("/user/")
+    assert (response.status_code, response["Retry-After"]) == (429, "1")
+    now[0] += 1
+    assert statuses(client, 3) == [200, 200, 429]
+
+
+def test_redis_stopped_fails_open_and_resumes(server: RedisServer, client, caplog) -> None:
+    assert statuses(client, 4) == [200, 200, 200, 429]
+    with caplog.at_level(logging.WARNING, logger="drf_hardening.security"):
+        server.stop()
+        assert statuses(client, 5) == [200] * 5  # fail open: never a 500
+        server.start()
+        assert statuses(client, 4) == [200, 200, 200, 429]  # a new server: empty
+    logged = [getattr(r, "event", "") for r in caplog.records]
+    logged = [event for event in logged if event.startswith("throttle_store")]
+    assert logged == ["throttle_store_unavailable", "throttle_store_recovered"]
+
+
+def test_redis_stopped_fails_closed(server: RedisServer, client, settings) -> None:
+    settings.DRF_HARDENING = {"THROTTLE_FAIL_OPEN": False}
+    assert statuses(client, 1) == [200]
+    server.stop()
+    responses = [client.get("/user/") for _ in range(3)]
+    assert [r.status_code for r in responses] == [503] * 3
+    assert responses[0]["Retry-After"] == "5"
+    assert responses[0].json()["detail"].startswith("Request rate limiting is unavailable")
+    server.start()
+    assert statuses(client, 1) == [200]
+
+
+def test_django_redis_style_settings_are_understood() -> None:
+    class FakeDjangoRedis:
+        _server = "redis://127.0.0.1:1/2,redis://replica:1/2"
+        _params = {"OPTIONS": {"PASSWORD": "pw", "CONNECTION_POOL_KWARGS": {"max_connections": 5}}}
+
+    FakeDjangoRedis.__module__ = "django_redis.cache"
+    url, options = stores.redis_settings(FakeDjangoRedis())  # type: ignore[arg-type,misc]
+    assert url == "redis://127.0.0.1:1/2"
+    assert options == {"max_connections": 5, "password": "pw"}
+    FakeDjangoRedis._params = {"OPTIONS": {}}
+    assert stores.redis_settings(FakeDjangoRedis())[1] == {}  # type: ignore[arg-type,index]
+    FakeDjangoRedis._server = ["redis://127.0.0.1:1/3"]  # type: ignore[assignment]
+    assert stores.redis_settings(FakeDjangoRedis())[0] == "redis://127.0.0.1:1/3"  # type: ignore[arg-type,index]
+
+
+def _hammer(url: str, barrier: Any, attempts: int, results: Any) -> None:
+    """One of the worker processes: ``attempts`` decisions on one key, all at once."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
+    import django
+    from django.test import override_settings
+
+    django.setup()
+    override_settings(
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        },
+        REST_FRAMEWORK={"DEFAULT_THROTTLE_RATES": {"anon": "100/day"}},
+    ).enable()
+    from drf_hardening.throttling import AnonRateThrottle
+
+    throttle = AnonRateThrottle()
+    throttle.allow_request(anonymous_request("192.0.2.1"), None)  # type: ignore[arg-type]  # warm up
+    barrier.wait()
+    allowed = sum(
+        AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+        for _ in range(attempts)
+    )
+    results.put(allowed)
+
+
+def test_exact_under_concurrent_processes(server: RedisServer) -> None:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(8)
+    results = context.Queue()
+    workers = [
+        context.Process(target=_hammer, args=(server.url, barrier, 100, results)) for _ in range(8)
+    ]
+    for worker in workers:
+        worker.start()
+    counts = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sum(counts) == 100  # 800 attempts on one key, 100/day: exactly 100
+    assert caches["default"] is not None
