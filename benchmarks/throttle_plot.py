@@ -52,7 +52,9 @@ def main() -> None:
     common = {
         "DATABASE_URL": database_url,
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "PYTHONPATH": os.pathsep.join([str(ROOT / "benchmarks"), str(EXAMPLE_DIR)]),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "benchmarks"), str(EXAMPLE_DIR), os.environ.get("PYTHONPATH", "")]
+        ),
         "REDIS_URL": redis.url,
         "EXAMPLE_THROTTLE_RATES": RATES,
     }
@@ -73,7 +75,8 @@ def main() -> None:
         "X-Forwarded-For": "127.0.0.1",
         "Authorization": f"Token {token}",
     }
-    curves: dict[str, list[list[float]]] = {name: [] for name in configs}
+    # Per run: the times the allowed requests were answered, and when the run ended.
+    curves: dict[str, list[tuple[list[float], float]]] = {name: [] for name in configs}
     try:
         for name, env in configs.items():
             server = Gunicorn("taskmanager.wsgi:application", env, workers=4)
@@ -97,7 +100,7 @@ def main() -> None:
                             f"{name}: unexpected statuses {other}; see {server.output}"
                         )
                     allowed = sorted(o.started + o.elapsed for o in outcomes if o.status == 200)
-                    curves[name].append(allowed)
+                    curves[name].append((allowed, max(o.started + o.elapsed for o in outcomes)))
             finally:
                 server.cleanup()
     finally:
@@ -108,16 +111,18 @@ def main() -> None:
     figure, axes = plt.subplots(figsize=(8, 4.5), dpi=110)
     colours = dict(zip(configs, ["tab:red", "tab:blue"], strict=True))
     for name, runs in curves.items():
-        for number, times in enumerate(runs):
+        for number, (times, end) in enumerate(runs):
+            # Flat to the end of the run: every later request was refused.
             axes.step(
-                [0.0, *times],
-                range(len(times) + 1),
+                [0.0, *times, end],
+                [*range(len(times) + 1), len(times)],
                 where="post",
                 color=colours[name],
                 alpha=0.85,
                 label=name if number == 0 else None,
             )
-        print(f"{name}: allowed {', '.join(str(len(times)) for times in runs)} (limit {LIMIT})")
+        counts = ", ".join(str(len(times)) for times, _ in runs)
+        print(f"{name}: allowed {counts} of {args.requests} per run (limit {LIMIT})")
     axes.axhline(LIMIT, color="black", linestyle="--", linewidth=1, label=f"limit: {LIMIT}/minute")
     axes.set_xlabel("seconds since the first request")
     axes.set_ylabel("requests allowed (2xx), cumulative")

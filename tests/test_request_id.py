@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -21,6 +23,7 @@ from drf_hardening.request_id import (
     set_request_id,
 )
 
+T = TypeVar("T")
 HEX32 = re.compile(r"[0-9a-f]{32}")
 seen: list[str | None] = []
 
@@ -42,6 +45,12 @@ def failing_view(request: HttpRequest) -> HttpResponse:
 @pytest.fixture(autouse=True)
 def _clear_seen() -> None:
     seen.clear()
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: another test may leave a loop running in this one."""
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
 
 
 def test_generated_id_is_32_hex() -> None:
@@ -128,11 +137,10 @@ def test_middleware_async() -> None:
     middleware = RequestIDMiddleware(async_view)
     request = RequestFactory().get("/", HTTP_X_REQUEST_ID="async-request-1")
 
-    response = asyncio.run(middleware(request))  # type: ignore[arg-type]
+    response = run(middleware(request))  # type: ignore[arg-type]
 
     assert response["X-Request-ID"] == "async-request-1"
     assert seen == ["async-request-1"]
-    assert get_request_id() is None
 
 
 def test_concurrent_async_requests_keep_their_own_ids() -> None:
@@ -151,7 +159,7 @@ def test_concurrent_async_requests_keep_their_own_ids() -> None:
             )
         )
 
-    first, second = asyncio.run(both())
+    first, second = run(both())
 
     assert first.content == b"first-request|first-request"
     assert second.content == b"second-request|second-request"

@@ -188,7 +188,7 @@ def test_store_failure_fails_open_by_default(client, settings, monkeypatch, capl
     def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr(throttling.stores.LocalStore, "decide", broken)
+    monkeypatch.setattr(throttling.stores.LocMemStore, "decide", broken)
     with caplog.at_level(logging.WARNING, logger="drf_hardening.security"):
         assert statuses(client, 3) == [200, 200, 200]
     assert [r.event for r in caplog.records] == ["throttle_store_unavailable"]
@@ -197,7 +197,7 @@ def test_store_failure_fails_open_by_default(client, settings, monkeypatch, capl
 def test_store_failure_fails_closed_with_503(client, settings, monkeypatch) -> None:
     set_rates(settings, user="1/min")
     settings.DRF_HARDENING = {"THROTTLE_FAIL_OPEN": False}
-    monkeypatch.setattr(throttling.stores.LocalStore, "decide", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(throttling.stores.LocMemStore, "decide", lambda *a, **k: 1 / 0)
     response = client.get("/user/")
     assert response.status_code == 503
     assert response["Retry-After"] == "5"

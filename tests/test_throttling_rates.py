@@ -53,9 +53,10 @@ def test_parse_rate_malformed(rate: str) -> None:
         parse_rate(rate)
 
 
-def test_parse_rate_not_a_string() -> None:
+@pytest.mark.parametrize("rate", [100, ["100/min"], {"n": 1}])
+def test_parse_rate_not_a_string(rate: object) -> None:
     with pytest.raises(ValueError, match="is not a rate"):
-        parse_rate(100)  # type: ignore[arg-type]
+        parse_rate(rate)  # type: ignore[arg-type]
 
 
 @given(st.integers(0, 10**9), st.integers(1, 10**6), st.sampled_from(["s", "m", "h", "d"]))

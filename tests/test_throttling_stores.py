@@ -7,14 +7,19 @@ key), so its logic is exercised on a real Django cache.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.cache import cache
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 
 from drf_hardening.throttling.stores import (
     CounterStore,
     Decision,
     LocalStore,
+    LocMemStore,
     RedisStore,
     get_store,
 )
@@ -27,9 +32,9 @@ def _clear() -> None:
     cache.clear()
 
 
-@pytest.fixture(params=["local", "counter"])
-def store(request: pytest.FixtureRequest) -> LocalStore | CounterStore:
-    return LocalStore(cache) if request.param == "local" else CounterStore(cache)
+@pytest.fixture(params=[LocMemStore, LocalStore, CounterStore])
+def store(request: pytest.FixtureRequest) -> Any:
+    return request.param(cache)
 
 
 def hits(store, n: int, now: int, limit: int = 3, key: str = "k") -> list[bool]:  # type: ignore[no-untyped-def]
@@ -60,10 +65,14 @@ def test_zero_limit_refuses_everything(store) -> None:  # type: ignore[no-untype
     assert hits(store, 2, 1_000_000, limit=0) == [False, False]
 
 
-def test_local_store_used_is_reported() -> None:
-    store = LocalStore(cache)
-    assert store.decide("k", 5, MIN, 0, hit=True) == Decision(True, 1, MIN)
-    assert store.decide("k", 5, MIN, 30_000, hit=True) == Decision(True, 2, 30_000)
+def test_used_and_reset_are_reported(store) -> None:  # type: ignore[no-untyped-def]
+    assert store.decide("k", 5, MIN, 1_000_000, hit=True) == Decision(True, 1, MIN)
+    assert store.decide("k", 5, MIN, 1_030_000, hit=True) == Decision(True, 2, 30_000)
+
+
+def test_locmem_values_stay_readable_by_cache_get() -> None:
+    LocMemStore(cache).decide("k", 5, MIN, 1_000_000, hit=True)
+    assert cache.get("k") == (1_000_000 << 32) | 1
 
 
 def test_counter_store_reopens_a_stale_window() -> None:
@@ -91,8 +100,11 @@ def test_counter_store_opened_by_another_worker(monkeypatch) -> None:  # type: i
     assert decision == Decision(True, 2, MIN)
 
 
-def test_get_store_picks_by_backend(settings) -> None:  # type: ignore[no-untyped-def]
-    assert isinstance(get_store(cache), LocalStore)
+def test_get_store_picks_by_backend(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    assert isinstance(get_store(LocMemCache("a", {})), LocMemStore)
+    assert isinstance(get_store(FileBasedCache(str(tmp_path), {})), LocalStore)
+    monkeypatch.delattr(LocMemCache, "_set")  # internals gone in some future Django
+    assert type(get_store(LocMemCache("b", {}))) is LocalStore
     library = type("library", (), {"Client": object})  # no memcached client is installed here
     memcached = BaseMemcachedCache("127.0.0.1:11211", {}, library, ValueError)
     assert isinstance(get_store(memcached), CounterStore)

@@ -12,9 +12,12 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.urls import path
 from rest_framework import generics, serializers
+from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from drf_hardening.fields import StrictCharField
@@ -56,6 +59,15 @@ class TeamSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
 class Open:
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+
+    # APIView binds parser and renderer classes when the class is defined
+    # (encode/django-rest-framework#6030): read them per request so that the
+    # tests' settings fixture acts as a project's settings.py would.
+    def get_parsers(self) -> list[BaseParser]:
+        return [parser() for parser in api_settings.DEFAULT_PARSER_CLASSES]
+
+    def get_renderers(self) -> list[BaseRenderer]:
+        return [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
 
 
 class UserCreate(Open, generics.CreateAPIView[User]):

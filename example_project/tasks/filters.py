@@ -58,12 +58,26 @@ class StrictSearchFilter(SearchFilter):
     library's error format, not a database error (encode/django-rest-framework#6453).
     """
 
+    def get_search_field(self) -> StrictCharField:
+        return StrictCharField(max_length=200, allow_blank=True)
+
     def get_search_terms(self, request: Request) -> list[str]:
         raw = request.query_params.get(self.search_param, "")
         if raw:
-            field = StrictCharField(max_length=200, allow_blank=True)
+            field = self.get_search_field()
             try:
                 field.run_validation(raw)
             except serializers.ValidationError as error:
                 raise serializers.ValidationError({self.search_param: error.detail}) from error
         return super().get_search_terms(request)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        # Imported here: tasks.schema imports rest_framework.generics, which loads
+        # DEFAULT_FILTER_BACKENDS, which is this module.
+        from tasks.schema import strict_text_format
+
+        parameters = super().get_schema_operation_parameters(view)
+        field = self.get_search_field()
+        for parameter in parameters:
+            parameter["schema"].update(format=strict_text_format(field), maxLength=field.max_length)
+        return parameters

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 from drf_hardening.fields import StrictCharField
+from drf_hardening.serializers import StrictModelSerializer
 
 
 class FieldErrorSerializer(serializers.Serializer[Any]):
@@ -88,6 +89,13 @@ class AutoSchema(openapi.AutoSchema):
             auth.append({})
         return auth
 
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        # StrictModelSerializer answers 400 to any key it does not accept: say so.
+        if direction == "request" and isinstance(serializer, StrictModelSerializer):
+            schema["additionalProperties"] = False
+        return schema
+
     def _get_serializer_field_meta(self, field: Any, direction: Any) -> dict[str, Any]:
         meta: dict[str, Any] = super()._get_serializer_field_meta(field, direction)
         # drf-spectacular sets minLength 1 on every non-blank request string, over
@@ -136,8 +144,10 @@ class StrictCharFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
         field: StrictCharField = self.target
         schema: dict[str, Any] = {"type": "string", "format": strict_text_format(field)}
-        if field.min_length:
-            schema["minLength"] = field.min_length
+        if field.min_length or field.allow_blank:
+            # With allow_blank, drf-spectacular adds oneOf [this, ""]: this branch must
+            # not match "" too, or oneOf (exactly one) fails.
+            schema["minLength"] = max(field.min_length or 0, 1)
         if field.max_length is not None:
             schema["maxLength"] = field.max_length
         return schema

@@ -22,12 +22,23 @@ from tasks.models import Task
 
 User = get_user_model()
 
+class JSONBooleanField(serializers.BooleanField):
+    """Only JSON ``true`` and ``false``: DRF's BooleanField also takes ``0``, ``"yes"``, ``"on"``..."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError("unreachable")  # fail() raises
+
+
 class TaskSerializer(StrictModelSerializer):
     # The tutorial's rule: at least 3 characters, letters, digits and spaces only.
     title = StrictCharField(min_length=3, max_length=200, allow=["letters", "digits", "spaces"])
     description = StrictCharField(
         multiline=True, max_length=2000, required=False, allow_blank=True
     )
+    completed = JSONBooleanField(required=False)
     owner = serializers.CharField(source="created_by.username", read_only=True)
 
     class Meta:

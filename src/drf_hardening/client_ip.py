@@ -43,6 +43,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 UNKNOWN = "unknown"
 
 
+@lru_cache(maxsize=1024)  # bounded; entries are immutable addresses
 def parse_ip(value: str) -> IPAddress | None:
     """``value`` as an address, or ``None`` when it is not one.
 

@@ -95,12 +95,9 @@ _TAG_SEQUENCE = regex.compile(r"\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
 _ASSIGNED_PICTOGRAPHIC = regex.compile(r"[\p{Extended_Pictographic}--\p{Cn}]", regex.V1)
 _CONTROL = regex.compile(r"\p{Cc}")
 _PRIVATE_USE = regex.compile(r"\p{Co}")
-# General category Zs, unchanged since Unicode 6.3 moved U+180E to Cf. Only runs
-# and non-ASCII spaces match, so ordinary text makes no replacement at all.
-_SPACE_RUNS = re.compile(
-    "[\u0020\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]{2,}"
-    "|[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-)
+# General category Zs, unchanged since Unicode 6.3 moved U+180E to Cf.
+_SPACE_RUNS = re.compile("[\u0020\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_OTHER_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_END_SPACES = re.compile(r" +(?=\n)|(?<=\n) +")
 _COMMON = r"\p{scx=Zyyy}\p{scx=Zinh}"
 _SCRIPT_NAMES = tuple(SCRIPTS.split())
@@ -205,10 +202,13 @@ class TextPolicy:
     max_combining_marks: int = DEFAULT_MAX_COMBINING_MARKS
     _allowed: regex.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _mark_flood: regex.Pattern[str] = field(init=False, repr=False, compare=False)
+    _mark_run: regex.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        flood = regex.compile(f"[\\p{{Mn}}\\p{{Me}}]{{{self.max_combining_marks + 1},}}")
-        object.__setattr__(self, "_mark_flood", flood)
+        over = self.max_combining_marks + 1
+        # A run of any marks (Mn, Mc, Me) is a cheap single-property prefilter.
+        object.__setattr__(self, "_mark_run", regex.compile(f"\\p{{M}}{{{over},}}"))
+        object.__setattr__(self, "_mark_flood", regex.compile(f"[\\p{{Mn}}\\p{{Me}}]{{{over},}}"))
         allowed = None
         if self.allow is not None:
             chars = "".join(CHARACTER_CLASSES[name] for name in sorted(self.allow))
@@ -272,16 +272,13 @@ class TextPolicy:
     def _normalize(self, text: str) -> str:
         if not self.identifier:
             return unicodedata.normalize(self.normalize, text)
-        # NFKC_Casefold needs a second pass for a few characters (e.g. U+0345).
-        for _ in range(3):
-            folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-            if folded == text:
-                break
-            text = folded
-        return text
+        # UAX #31 2.3: NFKC, case folding, NFKC again (casefold can un-normalise,
+        # e.g. U+0345 folds to U+03B9). Idempotent on every code point.
+        return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
     def _fold_spaces(self, text: str) -> str:
-        text = _SPACE_RUNS.sub(" ", text)
+        if "  " in text or _OTHER_SPACE.search(text):  # rare: skip the rewrite otherwise
+            text = _SPACE_RUNS.sub(" ", text)
         if self.multiline:
             text = _LINE_END_SPACES.sub("", text)
             return text.strip(" \n\t")
@@ -293,7 +290,7 @@ class TextPolicy:
         self._check_size(text)  # normalisation can lengthen: NFC turns U+0958 into two
         if self.min_length is not None and len(text) < self.min_length:
             raise TextPolicyError("too_short")
-        if self._mark_flood.search(text):
+        if self._mark_run.search(text) and self._mark_flood.search(text):
             raise TextPolicyError("too_many_combining_marks")
         if self._allowed is not None and self._allowed.search(text):
             raise TextPolicyError("disallowed_character")

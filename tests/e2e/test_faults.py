@@ -24,8 +24,6 @@ from tests.e2e.load import Outcome, run_load
 from tests.e2e.paths import ANON_THROTTLED, TASKS
 from tests.services import RedisServer, missing_service
 
-pytestmark = pytest.mark.redis
-
 #: The fault stacks' tasks rate is out of reach, so a 429 or 503 in a fault run
 #: can only come from the outage; the anonymous rate checks that throttling resumed.
 FAULT_RATES = f"tasks=100000/day,user=100000/day,anon={ANON_RATE_LIMIT}/hour"

@@ -11,13 +11,9 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
-import pytest
-
 from tests.e2e.conftest import Stack
 from tests.e2e.load import run_load
 from tests.e2e.paths import TASKS
-
-pytestmark = pytest.mark.redis
 
 TASKS_LIMIT = 50  # EXAMPLE_THROTTLE_RATES tasks=50/day (tests/e2e/conftest.py)
 

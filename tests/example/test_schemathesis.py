@@ -34,6 +34,7 @@ WORD = r"[A-Za-z0-9]{1,12}"
 schemathesis.openapi.format(
     "strict-text(digits,letters,spaces)", st.from_regex(rf"\A{WORD}( {WORD}){{0,4}}\Z")
 )
+schemathesis.openapi.format("strict-text", st.from_regex(rf"\A{WORD}( {WORD}){{0,2}}\Z"))
 schemathesis.openapi.format(
     "strict-text(multiline)", st.from_regex(r"\A[A-Za-z0-9.,!?]{1,20}(\n[A-Za-z0-9 .,!?]{0,20}){0,3}\Z")
 )
@@ -54,7 +55,7 @@ def owner(db: None) -> Any:
 
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=25,
     derandomize=True,  # the same examples on every run
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
@@ -71,6 +72,10 @@ def test_api_matches_its_schema(case: Any, owner: Any) -> None:
         # Well-formed but wrong credentials are a 400, by DRF's contract for this
         # view (kept by drf-hardening): schema-valid, and rightly rejected.
         excluded.append(schemathesis.checks.positive_data_acceptance)
+    if case.operation.label == "GET /api/tasks/":
+        # drf_hardening.pagination.PageNumberPagination, like DRF's, answers
+        # ?page_size=abc with the default page size instead of a 400.
+        excluded.append(schemathesis.checks.negative_data_rejection)
     case.call_and_validate(
         headers={"Authorization": f"Token {TOKEN}"}, excluded_checks=excluded
     )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from django.core import checks
 
 from drf_hardening.checks import errors as _errors
+from drf_hardening.checks import input as _input
 from drf_hardening.checks import settings as _settings
 from drf_hardening.checks import throttling as _throttling
 
@@ -25,6 +26,7 @@ ALL_CHECKS = [
     *_settings.CHECKS,
     *_errors.CHECKS,
     *_throttling.CHECKS,
+    *_input.CHECKS,
 ]
 
 

@@ -180,8 +180,8 @@ def check_drf_throttles(**kwargs: Any) -> Messages:
             messages.append(
                 Warning(
                     f'REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] uses {name}, which is not '
-                    "atomic (concurrent requests exceed the limit) and, with the default "
-                    "NUM_PROXIES, keys on the client-written X-Forwarded-For.",
+                    "atomic: concurrent requests exceed its limit "
+                    "(encode/django-rest-framework#5181).",
                     hint=f"Use drf_hardening.throttling.{cls.__qualname__}: same API.",
                     id="drf_hardening.W029",
                 )

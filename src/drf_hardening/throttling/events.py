@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from drf_hardening.client_ip import get_client_ip
+from drf_hardening.security_log import log_event
 
 logger = logging.getLogger("drf_hardening.security")
 
@@ -55,27 +55,15 @@ def http_request(request: Any) -> HttpRequest:
     return inner if isinstance(inner, HttpRequest) else request
 
 
-def log_throttled(request: Any, scope: str, user_id: Any = None) -> None:
-    """One ``throttled`` event per request, however many throttles refused it."""
+def log_throttled(request: Any, scope: str) -> None:
+    """One ``throttled`` event per request, however many throttles refused it.
+
+    ``log_event`` adds the client IP, user id, path and request id.
+    """
+    if not logger.isEnabledFor(logging.WARNING):
+        return  # nobody listens: skip building the event
     django_request = http_request(request)
     if getattr(django_request, "_drf_hardening_throttled", False):
         return
     django_request._drf_hardening_throttled = True  # type: ignore[attr-defined]
-    fields = {
-        "scope": scope,
-        "client_ip": get_client_ip(django_request),
-        "user_id": user_id,
-        "path": django_request.path,
-    }
-    try:
-        from drf_hardening.security_log import log_event
-    except ImportError:  # pragma: no cover - the errors module ships it
-        from drf_hardening.request_id import get_request_id
-
-        logger.warning(
-            "Request throttled (scope %s).",
-            scope,
-            extra={"event": "throttled", "request_id": get_request_id(), **fields},
-        )
-    else:
-        log_event("throttled", django_request, **fields)
+    log_event("throttled", request, scope=scope, status=429)

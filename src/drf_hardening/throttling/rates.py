@@ -10,6 +10,7 @@ before the first request is served.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 #: Seconds per unit, for every spelling accepted (DRF's first letters included).
@@ -36,7 +37,14 @@ def parse_rate(rate: str) -> Rate:
     ``"1000/12h"`` are valid; ``"100/month"``, ``"100/0m"``, ``"-1/s"``,
     ``"100 per minute"`` are not.
     """
-    match = _RATE.fullmatch(rate.strip().lower()) if isinstance(rate, str) else None
+    if not isinstance(rate, str):
+        raise ValueError(f"{rate!r} is not a rate: a rate is a string such as '100/minute'")
+    return _parse(rate)
+
+
+@lru_cache(maxsize=256)  # a project has a handful of rates, parsed on every request
+def _parse(rate: str) -> Rate:
+    match = _RATE.fullmatch(rate.strip().lower())
     if match is None or match["unit"] not in UNITS:
         units = "s, sec, second(s), m, min, minute(s), h, hr, hour(s), d, day(s)"
         raise ValueError(

@@ -13,10 +13,10 @@ guarantees over any rolling window.
   configuration (``RedisCache`` builds a new client for every call, which costs
   as much as a round trip), with short socket timeouts.
 - ``CounterStore`` (memcached): atomic ``incr``, and ``add`` to open a window.
-- ``LocalStore`` (everything else: LocMem, database, file): ``get`` and ``set``
-  under a lock of this process, so decisions are exact within one process only
-  (the system checks say so for database and file caches, and for LocMem in
-  production).
+- ``LocMemStore`` (LocMem) and ``LocalStore`` (everything else: database,
+  file): read and write under a lock of this process, so decisions are exact
+  within one process only (the system checks say so for database and file
+  caches, and for LocMem in production).
 
 Times are integer milliseconds of the throttle's ``timer()``, so tests that
 replace ``timer`` drive every store, Redis included.
@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import hashlib
 import math
+import pickle
 import threading
 from typing import Any, NamedTuple, Protocol
 
 from django.core.cache import BaseCache
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 
@@ -102,14 +104,14 @@ def redis_settings(cache: BaseCache) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-def redis_client(url: str, options: dict[str, Any]) -> Any:
+def redis_client(url: str, options: dict[str, Any], options_key: str = "") -> Any:
     """One redis-py client per configuration and process, reused by every request.
 
     Its timeouts are ``THROTTLE_TIMEOUT``, not the cache's: an unreachable Redis
     must cost a request a fraction of a second, not a hung worker.
     """
     timeout = conf.THROTTLE_TIMEOUT
-    config = (url, repr(sorted(options.items())), timeout)
+    config = (url, options_key or repr(sorted(options.items())), timeout)
     client = _clients.get(config)
     if client is None:
         import redis
@@ -128,7 +130,12 @@ def redis_client(url: str, options: dict[str, Any]) -> Any:
 class RedisStore:
     def __init__(self, cache: BaseCache, url: str, options: dict[str, Any]) -> None:
         self.cache = cache
-        self.client = redis_client(url, options)
+        self.url, self.options = url, options
+        self.options_key = repr(sorted(options.items()))
+
+    @property
+    def client(self) -> Any:
+        return redis_client(self.url, self.options, self.options_key)
 
     def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
         from redis.exceptions import NoScriptError
@@ -170,6 +177,38 @@ class LocalStore:
             return Decision(True, count, left)
 
 
+class LocMemStore:
+    """``LocMemCache``: the read and the write in one hold of the cache's own lock.
+
+    Goes through LocMem's internals (``_lock``, ``_cache``, ``_has_expired``,
+    ``_set``, unchanged since Django 2.1; ``get_store`` falls back to
+    ``LocalStore`` if they go) to skip a second lock and the memcached key
+    validation that LocMem runs on every call, which cost more than the
+    decision itself. Values stay pickled, so ``cache.get`` still reads them.
+    """
+
+    def __init__(self, cache: Any) -> None:
+        self.cache = cache
+
+    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
+        cache = self.cache
+        key = cache.make_key(key)
+        with cache._lock:
+            start, count = now_ms, 0
+            if not cache._has_expired(key):
+                value = pickle.loads(cache._cache[key])  # noqa: S301 - what LocMem itself does
+                if isinstance(value, int) and now_ms < (value >> _COUNT_BITS) + period_ms:
+                    start, count = value >> _COUNT_BITS, value & _COUNT_MASK
+            left = max(start + period_ms - now_ms, 1)
+            if count >= limit:
+                return Decision(False, count, left)
+            if hit:
+                count += 1
+                value = pickle.dumps(start << _COUNT_BITS | count, cache.pickle_protocol)
+                cache._set(key, value, left / 1000)
+            return Decision(True, count, left)
+
+
 class CounterStore:
     """memcached: ``incr`` is atomic on the server, ``add`` opens a window.
 
@@ -208,10 +247,23 @@ class CounterStore:
 
 
 def get_store(cache: BaseCache) -> Store:
-    """The store for ``cache`` (cheap: the Redis client behind it is shared)."""
-    redis = redis_settings(cache)
-    if redis is not None:
-        return RedisStore(cache, *redis)
-    if isinstance(cache, BaseMemcachedCache):
-        return CounterStore(cache)
-    return LocalStore(cache)
+    """The store for ``cache``, made on first use and kept on the cache object.
+
+    Django makes new cache objects when ``CACHES`` changes, so the store
+    follows ``override_settings(CACHES=...)``.
+    """
+    store: Store | None = getattr(cache, "_drf_hardening_store", None)
+    if store is None:
+        redis = redis_settings(cache)
+        if redis is not None:
+            store = RedisStore(cache, *redis)
+        elif isinstance(cache, BaseMemcachedCache):
+            store = CounterStore(cache)
+        elif isinstance(cache, LocMemCache) and all(
+            hasattr(cache, name) for name in ("_lock", "_cache", "_has_expired", "_set")
+        ):
+            store = LocMemStore(cache)
+        else:
+            store = LocalStore(cache)
+        cache._drf_hardening_store = store  # type: ignore[attr-defined]
+    return store

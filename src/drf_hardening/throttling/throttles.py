@@ -137,9 +137,7 @@ class SimpleRateThrottle(throttling.SimpleRateThrottle):
             )
         if decision.allowed:
             return self.throttle_success()
-        user = getattr(request, "user", None)
-        user_id = user.pk if user is not None and user.is_authenticated else None
-        events.log_throttled(request, policy, user_id)
+        events.log_throttled(request, policy)
         return self.throttle_failure()
 
     def unavailable(self) -> bool:

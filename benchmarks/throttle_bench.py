@@ -1,0 +1,337 @@
+"""Throttle benchmark: drf-hardening's throttles against DRF's, on a real Redis and on LocMem.
+
+Run from the repository root (it starts its own redis-server on a free port
+and stops it by PID)::
+
+    .venv/bin/python benchmarks/throttle_bench.py            # the tables of docs/throttling.md
+    .venv/bin/python benchmarks/throttle_bench.py --quick    # fewer rounds, for a smoke run
+
+Tables:
+1. cost per decision (median µs of single ``allow_request`` calls, a new
+   throttle per call as DRF's ``APIView`` makes), allowed and denied, at
+   ``100/minute`` and ``10000/day``, one key, Redis on loopback; ratios are
+   computed within each round, then the median over rounds is taken;
+2. bytes per key (``MEMORY USAGE``);
+3. exactness: N processes hammer one key for S seconds at ``100/day``;
+4. round trips per decision (``MONITOR``, commands run by scripts left out;
+   ``INFO commandstats`` beside it);
+5. the same cost table on LocMem (the development default).
+
+The security logger is set to ERROR, so a refusal builds its event but
+writes no line (DRF logs nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "src")]
+REDIS_URL_ENV = "THROTTLE_BENCH_REDIS_URL"
+
+
+def configure_django(redis_url: str) -> None:
+    import django
+    from django.conf import settings
+
+    if settings.configured:
+        return
+    settings.configure(
+        SECRET_KEY="bench",
+        INSTALLED_APPS=["django.contrib.auth", "django.contrib.contenttypes", "rest_framework"],
+        CACHES={
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+            },
+            "locmem": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        },
+        REST_FRAMEWORK={"DEFAULT_THROTTLE_RATES": {"user": None, "anon": None}},
+        DRF_HARDENING={},
+    )
+    django.setup()
+    logging.getLogger("drf_hardening.security").setLevel(logging.ERROR)
+
+
+class Clock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.now = now
+
+
+def throttle_classes(rate: str, cache_alias: str, clock: Clock) -> dict[str, type]:
+    """DRF's and our UserRateThrottle at ``rate`` on ``cache_alias``, on ``clock``."""
+    from django.conf import settings
+    from django.core.cache import caches
+    from rest_framework import throttling as drf
+
+    from drf_hardening import throttling as ours
+
+    settings.DRF_HARDENING = {"THROTTLE_CACHE": cache_alias}
+    attrs = {"rate": rate, "timer": lambda self: clock.now, "cache": caches[cache_alias]}
+    return {
+        "drf": type("DRFUser", (drf.UserRateThrottle,), attrs),
+        "ours": type("OurUser", (ours.UserRateThrottle,), attrs),
+    }
+
+
+def make_request(user_id: int) -> Any:
+    from django.http import HttpRequest
+    from rest_framework.request import Request
+
+    request = Request(HttpRequest())
+    request.META["REMOTE_ADDR"] = "198.51.100.7"
+    request.user = SimpleNamespace(is_authenticated=True, pk=user_id)  # type: ignore[assignment]
+    return request
+
+
+class Case:
+    """One throttle, one key, in a state where every call is allowed (or denied)."""
+
+    def __init__(self, name: str, cls: type, rate: str, allowed: bool, user_id: int) -> None:
+        from drf_hardening.throttling import parse_rate
+
+        self.name, self.cls, self.allowed, self.user_id = name, cls, allowed, user_id
+        self.limit, self.duration = parse_rate(rate)
+        self.clock: Clock = cls.timer.__closure__[0].cell_contents  # type: ignore[attr-defined]
+        # A client at exactly the limit: each call lets one old request expire.
+        self.step = self.duration / self.limit + 1e-6
+        self.fill()
+
+    def fill(self) -> None:
+        """Spend the whole quota, the way a busy client would have."""
+        for _ in range(self.limit):
+            if self.allowed:  # spread over the period: from now on one expires per step
+                self.clock.now += self.step
+            self.cls().allow_request(make_request(self.user_id), None)
+
+    def run(self, n: int) -> list[float]:
+        samples = []
+        for _ in range(n):
+            request = make_request(self.user_id)
+            if self.allowed:
+                self.clock.now += self.step
+            throttle = self.cls()
+            start = time.perf_counter_ns()
+            result = throttle.allow_request(request, None)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+            if result is not self.allowed:
+                raise AssertionError(f"{self.name}: expected allowed={self.allowed}")
+        return samples
+
+
+def cost_table(alias: str, rates: list[str], rounds: int, blocks: int, n: int) -> list[list[str]]:
+    rows = []
+    for index, rate in enumerate(rates):
+        cases = {}
+        for path in ("allowed", "denied"):
+            for impl in ("drf", "ours"):
+                clock = Clock()
+                classes = throttle_classes(rate, alias, clock)
+                user_id = 1000 * index + len(cases)
+                cases[impl, path] = Case(
+                    f"{impl} {path}", classes[impl], rate, path == "allowed", user_id
+                )
+        medians: dict[tuple[str, str], list[float]] = {key: [] for key in cases}
+        ratios: dict[str, list[float]] = {"allowed": [], "denied": []}
+        for _ in range(rounds):
+            samples: dict[tuple[str, str], list[float]] = {key: [] for key in cases}
+            for _ in range(blocks):
+                for key, case in cases.items():
+                    samples[key] += case.run(n)
+            for key in cases:
+                medians[key].append(statistics.median(samples[key]))
+            for path in ratios:
+                ratios[path].append(
+                    statistics.median(samples["drf", path])
+                    / statistics.median(samples["ours", path])
+                )
+        for path in ("allowed", "denied"):
+            rows.append(
+                [
+                    rate,
+                    path,
+                    f"{statistics.median(medians['drf', path]):.1f}",
+                    f"{statistics.median(medians['ours', path]):.1f}",
+                    f"{statistics.median(ratios[path]):.2f}x",
+                    f"{min(ratios[path]):.2f}-{max(ratios[path]):.2f}",
+                ]
+            )
+    return rows
+
+
+def memory_table(redis_url: str, rates: list[str]) -> list[list[str]]:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    rows = []
+    for index, rate in enumerate(rates):
+        sizes = {}
+        for impl in ("drf", "ours"):
+            clock = Clock()
+            cls = throttle_classes(rate, "default", clock)[impl]
+            case = Case(impl, cls, rate, False, 90_000 + 10 * index + len(sizes))
+            key = f"throttle_user_{case.user_id}"
+            (redis_key,) = client.keys(f"*{key}*")
+            sizes[impl] = client.memory_usage(redis_key)
+        rows.append([rate, f"{sizes['drf']:,} B", f"{sizes['ours']:,} B"])
+    return rows
+
+
+def hammer(impl: str, user_id: int, barrier: Any, seconds: float, results: Any) -> None:
+    configure_django(os.environ[REDIS_URL_ENV])
+    cls = throttle_classes("100/day", "default", Clock())[impl]
+    cls.timer = lambda self: time.time()  # real time: the run never crosses a window
+    cls().allow_request(make_request(1), None)  # connect (a different key)
+    barrier.wait()
+    allowed = attempts = 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        allowed += cls().allow_request(make_request(user_id), None)
+        attempts += 1
+    results.put((allowed, attempts))
+
+
+def exactness_table(procs: int, seconds: float, repeats: int) -> list[list[str]]:
+    context = multiprocessing.get_context("spawn")
+    rows = []
+    for repeat in range(repeats):
+        row = [str(repeat + 1)]
+        for impl in ("drf", "ours"):
+            barrier = context.Barrier(procs)
+            results = context.Queue()
+            user_id = 50_000 + 2 * repeat + (impl == "ours")
+            workers = [
+                context.Process(target=hammer, args=(impl, user_id, barrier, seconds, results))
+                for _ in range(procs)
+            ]
+            for worker in workers:
+                worker.start()
+            outcomes = [results.get(timeout=120) for _ in workers]
+            for worker in workers:
+                worker.join(timeout=60)
+            row += [str(sum(a for a, _ in outcomes)), f"{sum(t for _, t in outcomes):,}"]
+        rows.append(row)
+    return rows
+
+
+def round_trip_table(redis_url: str) -> list[list[str]]:
+    import redis
+
+    rows = []
+    for path in ("allowed", "denied"):
+        for impl in ("drf", "ours"):
+            clock = Clock()
+            cls = throttle_classes("100/minute", "default", clock)[impl]
+            case = Case(impl, cls, "100/minute", path == "allowed", 70_000 + len(rows))
+            observer = redis.Redis.from_url(redis_url)
+            marker = redis.Redis.from_url(redis_url)
+            marker.ping()
+            observer.config_resetstat()
+            n = 50
+            with observer.monitor() as monitor:
+                case.run(n)
+                marker.echo("end")
+                sent: dict[str, int] = {}
+                while (item := monitor.next_command())["command"] != "ECHO end":
+                    if item["client_type"] != "lua":
+                        name = item["command"].split()[0]
+                        sent[name] = sent.get(name, 0) + 1
+            stats = observer.info("commandstats")
+            counted = {
+                k.removeprefix("cmdstat_").upper(): v["calls"]
+                for k, v in stats.items()
+                if k not in ("cmdstat_config|resetstat", "cmdstat_monitor", "cmdstat_echo")
+            }
+            rows.append(
+                [
+                    impl,
+                    path,
+                    f"{sum(sent.values()) / n:g}",
+                    " ".join(f"{k}={v / n:g}" for k, v in sorted(sent.items())),
+                    " ".join(f"{k}={v / n:g}" for k, v in sorted(counted.items())),
+                ]
+            )
+    return rows
+
+
+def print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
+    print(f"\n### {title}\n")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument(
+        "--blocks", type=int, default=5, help="blocks of --n calls per case per round"
+    )
+    parser.add_argument("--n", type=int, default=100)
+    parser.add_argument("--procs", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=2.0)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--quick", action="store_true", help="3 rounds, 1 block, 2 repeats of 1 s")
+    args = parser.parse_args()
+    if args.quick:
+        args.rounds, args.blocks, args.repeats, args.seconds = 3, 1, 2, 1.0
+
+    from tests.services import RedisServer
+
+    server = RedisServer(os.environ.get("REDIS_SERVER", "redis-server"))
+    server.start()
+    try:
+        os.environ[REDIS_URL_ENV] = server.url
+        configure_django(server.url)
+        import django
+        import redis
+        import rest_framework
+
+        print(f"# throttle_bench ({time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})")
+        version = redis.Redis.from_url(server.url).info("server")["redis_version"]
+        print(
+            f"Python {platform.python_version()}, Django {django.__version__}, "
+            f"DRF {rest_framework.VERSION}, redis-py {redis.__version__}, "
+            f"Redis {version} on 127.0.0.1, {os.cpu_count()} CPUs, "
+            f"load {os.getloadavg()[0]:.2f}; "
+            f"rounds={args.rounds} x blocks={args.blocks} x n={args.n}"
+        )
+        rates = ["100/minute", "10000/day"]
+        header = ["rate", "path", "DRF µs", "ours µs", "DRF ÷ ours", "range over rounds"]
+        rows = cost_table("default", rates, args.rounds, args.blocks, args.n)
+        print_table("Cost per decision, Redis (median µs)", header, rows)
+        print_table(
+            "Bytes per key in Redis (MEMORY USAGE)",
+            ["rate", "DRF", "ours"],
+            memory_table(server.url, rates),
+        )
+        print_table(
+            "Round trips per decision, Redis, 100/minute (50 decisions)",
+            ["throttle", "path", "commands sent", "sent (MONITOR)", "INFO commandstats"],
+            round_trip_table(server.url),
+        )
+        print_table(
+            f"Exactness: {args.procs} processes x {args.seconds:g} s on one key at 100/day",
+            ["repeat", "DRF allowed", "DRF attempts", "ours allowed", "ours attempts"],
+            exactness_table(args.procs, args.seconds, args.repeats),
+        )
+        rows = cost_table("locmem", rates, args.rounds, args.blocks, args.n)
+        print_table("Cost per decision, LocMem (median µs)", header, rows)
+        print(f"\nload at the end: {os.getloadavg()[0]:.2f}")
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
