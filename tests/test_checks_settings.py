@@ -19,6 +19,13 @@ PRODUCTION_REST = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["drf_hardening.parsers.JSONParser"],
+}
+SHARED_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/0",
+    }
 }
 
 
@@ -29,8 +36,13 @@ def ids(*functions: Any) -> list[str]:
 
 @pytest.fixture
 def production(settings: Any) -> Any:
+    """Settings as harden(profile="production") leaves them, plus the urls.py handlers."""
     settings.DRF_HARDENING = {"PROFILE": "production"}
     settings.REST_FRAMEWORK = dict(PRODUCTION_REST)
+    settings.MIDDLEWARE = [SECURITY, "drf_hardening.middleware.RequestIDMiddleware", CORS, COMMON]
+    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    settings.ROOT_URLCONF = "tests.urls_hardened"
+    settings.CACHES = SHARED_CACHE
     return settings
 
 

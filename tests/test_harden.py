@@ -79,7 +79,7 @@ def test_production_preset_sets_https_headers_and_rest_framework() -> None:
     assert rest["EXCEPTION_HANDLER"] == "drf_hardening.exceptions.exception_handler"
     assert rest["DEFAULT_PERMISSION_CLASSES"] == ["rest_framework.permissions.IsAuthenticated"]
     assert rest["DEFAULT_RENDERER_CLASSES"] == ["rest_framework.renderers.JSONRenderer"]
-    assert rest["DEFAULT_PARSER_CLASSES"] == ["rest_framework.parsers.JSONParser"]
+    assert rest["DEFAULT_PARSER_CLASSES"] == ["drf_hardening.parsers.JSONParser"]
     assert rest["NUM_PROXIES"] == 0
     assert ns["DRF_HARDENING"] == {"PROFILE": "production", "TRUSTED_PROXIES": 0}
     assert ns["SILENCED_SYSTEM_CHECKS"] == ["security.W021"]

@@ -43,7 +43,9 @@ def test_json_output_has_the_report_and_the_checks(settings: Any) -> None:
     harden(namespace, profile="development")
     settings.DRF_HARDENING_REPORT = namespace["DRF_HARDENING_REPORT"]
     settings.DRF_HARDENING = {"PROFILE": "development"}
-    settings.REST_FRAMEWORK = namespace["REST_FRAMEWORK"]
+    for name in ("REST_FRAMEWORK", "MIDDLEWARE", "CSRF_FAILURE_VIEW"):
+        setattr(settings, name, namespace[name])
+    settings.ROOT_URLCONF = "tests.urls_hardened"
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     data = json.loads(report("--json"))
     assert data["report"]["profile"] == "development"

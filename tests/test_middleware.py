@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from asgiref.sync import async_to_sync
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
@@ -47,5 +48,6 @@ def test_async_views_get_the_policy_too() -> None:
 
     middleware = ContentSecurityPolicyMiddleware(async_view)  # type: ignore[arg-type]
     assert asyncio.iscoroutinefunction(middleware)
-    response = asyncio.run(middleware(RequestFactory().get("/")))  # type: ignore[arg-type]
+    # async_to_sync, not asyncio.run: a session fixture (Playwright) may own a running loop.
+    response = async_to_sync(middleware)(RequestFactory().get("/"))
     assert response["Content-Security-Policy"] == API_POLICY

@@ -56,7 +56,7 @@ def harden(
     ``X-Forwarded-For`` are trusted, unless ``secure_proxy_ssl_header`` says
     otherwise. Every option and its default per profile is in docs/harden.md.
     """
-    arguments: dict[str, Any] = {}
+    arguments: dict[str, Source] = {}
     resolved_profile = _profile(profile)
     hosts, hosts_source = _allowed_hosts(allowed_hosts)
     options = Options(

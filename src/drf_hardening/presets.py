@@ -170,7 +170,7 @@ def _rest_framework(options: Options) -> dict[str, Any]:
         "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
         "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
         "DEFAULT_RENDERER_CLASSES": renderers,
-        "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+        "DEFAULT_PARSER_CLASSES": ["drf_hardening.parsers.JSONParser"],
         "DEFAULT_PAGINATION_CLASS": "drf_hardening.pagination.PageNumberPagination",
         "PAGE_SIZE": 50,
         "NUM_PROXIES": options.num_proxies,

@@ -9,11 +9,11 @@ running it. The benchmarks import these classes too.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import os
 import re
 import shutil
 import signal
+import socket
 import ssl
 import subprocess
 import sys
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from tests.services import free_port, stop_process, wait_for_port
+from tests.e2e.load import request
+from tests.services import free_port, stop_process
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_DIR = ROOT / "example_project"
@@ -109,8 +109,8 @@ class AccessEntry:
 
 
 def _no_control_socket() -> list[str]:
-    # gunicorn 24+ opens a control socket at one fixed path under $HOME, which the
-    # several servers of a test session would fight over; older versions lack the flag.
+    # Recent gunicorn (27 here) opens a control socket at one fixed path under $HOME,
+    # which the servers of a test session would fight over; older ones lack the flag.
     from gunicorn.config import KNOWN_SETTINGS
 
     return (
@@ -217,7 +217,8 @@ class Gunicorn:
         def found() -> list[AccessEntry]:
             return [entry for entry in self.access_entries() if entry.query == query]
 
-        wait_until(lambda: len(found()) >= at_least, 10, f"{at_least} requests ?{query} not logged")
+        # Generous: a loaded CI machine can take seconds where this one takes 0.5 s.
+        wait_until(lambda: len(found()) >= at_least, 60, f"{at_least} requests ?{query} not logged")
         return found()
 
     def log_text(self) -> str:
@@ -308,14 +309,24 @@ class Nginx:
                 https_port=self.https_port,
             )
         )
-        self.process = subprocess.Popen(
-            [self.binary, "-p", str(self.directory), "-c", str(conf),
-             "-e", str(self.directory / "error.log"), "-g", "daemon off;"],
-            stdout=subprocess.DEVNULL,
-            stderr=(self.directory / "stderr.log").open("wb"),
-        )  # fmt: skip
-        wait_for_port(self.http_port)
-        wait_for_port(self.https_port)
+        with (self.directory / "error.log").open("ab") as errors:
+            self.process = subprocess.Popen(
+                [self.binary, "-p", str(self.directory), "-c", str(conf),
+                 "-e", str(self.directory / "error.log"), "-g", "daemon off;"],
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )  # fmt: skip
+        wait_until(self._listens, 10, "nginx does not listen")
+
+    def _listens(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            log = (self.directory / "error.log").read_text(errors="replace")
+            raise AssertionError(f"nginx exited; {self.directory}/error.log:\n{log}")
+        for port in (self.http_port, self.https_port):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)):
+                    return False
+        return True
 
     def stop(self) -> None:
         if self.process is not None:
@@ -351,39 +362,3 @@ def static_site(host: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    elapsed: float  # seconds the request took
-    finished: float  # seconds since the run started
-
-
-def request(
-    url: str,
-    method: str = "GET",
-    headers: Mapping[str, str] | None = None,
-    body: bytes | None = None,
-    context: ssl.SSLContext | None = None,
-    timeout: float = 10.0,
-) -> Response:
-    """One request on a fresh connection: no redirect following, no header rewriting."""
-    parsed = urlsplit(url)
-    connection: http.client.HTTPConnection
-    if parsed.scheme == "https":
-        connection = http.client.HTTPSConnection(parsed.netloc, timeout=timeout, context=context)
-    else:
-        connection = http.client.HTTPConnection(parsed.netloc, timeout=timeout)
-    path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
-    started = time.perf_counter()
-    try:
-        connection.request(method, path or "/", body=body, headers=dict(headers or {}))
-        reply = connection.getresponse()
-        data = reply.read()
-    finally:
-        connection.close()
-    elapsed = time.perf_counter() - started
-    return Response(reply.status, {k.lower(): v for k, v in reply.getheaders()}, data, elapsed, 0)

@@ -27,6 +27,31 @@ class Outcome:
     elapsed: float  # seconds the request took
 
 
+def request(
+    url: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    context: ssl.SSLContext | None = None,
+    timeout: float = 10.0,
+) -> Outcome:
+    """One GET on a fresh connection: no redirect followed, no header added or rewritten.
+
+    Unlike ``run_load``, a socket error raises: a single request that fails is the
+    test's failure, not a statistic.
+    """
+    (outcome,) = run_load(
+        url,
+        total=1,
+        concurrency=1,
+        headers=lambda i: headers or {},
+        context=context,
+        timeout=timeout,
+    )
+    if outcome.status == 0:
+        raise ConnectionError(f"no HTTP answer from {url}")
+    return outcome
+
+
 def run_load(
     url: str,
     *,

@@ -12,9 +12,8 @@ import json
 import uuid
 from collections import Counter
 
-from tests.e2e.components import request
 from tests.e2e.conftest import ANON_RATE_LIMIT, Stack
-from tests.e2e.load import run_load
+from tests.e2e.load import request, run_load
 from tests.e2e.paths import ANON_THROTTLED, TASKS
 
 
