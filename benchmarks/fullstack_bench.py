@@ -15,6 +15,10 @@ round, then its median taken. Many users share the load, each far below its
 rates, so every answer is a 200 and each throttle does its full work. Requests
 go straight to gunicorn with the headers a proxy would add (one trusted proxy),
 so nginx's cost is not in the numbers. Not a test: nothing here asserts a time.
+
+Columns: req/s and client-side p50/p99 latency; "server p50" is gunicorn's own
+request time (access log); "CPU/request" is the CPU time the workers used per
+request (/proc), which other load on the machine disturbs least.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -69,6 +74,43 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of ``pids`` so far (Linux /proc)."""
+    ticks = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: Gunicorn, total: int, concurrency: int, headers: Any) -> dict[str, float]:
+    """One run of ``total`` task-list requests against ``server``; its figures."""
+    marker = uuid.uuid4().hex
+    workers = server.worker_pids()
+    cpu_before = cpu_seconds(workers)
+    outcomes = run_load(
+        f"{server.url}/api/tasks/?{marker}", total=total, concurrency=concurrency, headers=headers
+    )
+    # All answered: the access log is complete, and the workers are idle again.
+    server_us = [entry.microseconds for entry in server.entries_for(marker, total)]
+    cpu = cpu_seconds(workers) - cpu_before
+    if server.worker_pids() != workers:
+        raise SystemExit(f"a worker of {server.app} was replaced during a run; see {server.output}")
+    bad = {outcome.status for outcome in outcomes} - {200}
+    if bad:
+        raise SystemExit(f"answers other than 200: {bad}; see {server.output}")
+    first = min(outcome.started for outcome in outcomes)
+    last = max(outcome.started + outcome.elapsed for outcome in outcomes)
+    latencies = [outcome.elapsed * 1000 for outcome in outcomes]
+    return {
+        "rps": total / (last - first),
+        "p50": percentile(latencies, 0.50),
+        "p99": percentile(latencies, 0.99),
+        "server_p50": percentile(server_us, 0.50) / 1000,
+        "cpu": cpu / total * 1000,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     # Many short rounds: this machine's load drifts within seconds, and a ratio is
@@ -103,50 +145,30 @@ def main() -> None:
         "(b) preset, LocMem": preset,
         "(c) preset, Redis": {**preset, "REDIS_URL": redis.url},
     }
+    names = list(configs)
     servers = {
         name: Gunicorn("taskmanager.wsgi:application", env, workers=args.workers)
         for name, env in configs.items()
     }
-    headers = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
 
-    def auth(i: int) -> dict[str, str]:
-        return {**headers, "Authorization": f"Token {tokens[i % len(tokens)]}"}
+    def headers(i: int) -> dict[str, str]:
+        # What nginx would add (one trusted proxy), and a different user each time.
+        return {
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-For": "127.0.0.1",
+            "Authorization": f"Token {tokens[i % len(tokens)]}",
+        }
 
     results: dict[str, list[dict[str, float]]] = {name: [] for name in configs}
     try:
         for server in servers.values():
             server.start()
-            warm = run_load(f"{server.url}/api/tasks/", total=200, concurrency=4, headers=auth)
-            statuses = {outcome.status for outcome in warm}
-            if statuses != {200}:
-                raise SystemExit(f"warm-up answered {statuses}; see {server.output}")
-        names = list(configs)
+            measure(server, 200, 4, headers)  # warm-up: connections, lazy imports
         for round_number in range(args.rounds):
-            order = names[round_number % len(names) :] + names[: round_number % len(names)]
-            for name in order:
-                server = servers[name]
-                marker = uuid.uuid4().hex
-                outcomes = run_load(
-                    f"{server.url}/api/tasks/?{marker}",
-                    total=args.requests,
-                    concurrency=args.concurrency,
-                    headers=auth,
-                )
-                bad = [o.status for o in outcomes if o.status != 200]
-                if bad:
-                    raise SystemExit(f"{name}: {len(bad)} answers were not 200: {set(bad)}")
-                wall = max(o.started + o.elapsed for o in outcomes) - min(
-                    o.started for o in outcomes
-                )
-                latencies = [o.elapsed * 1000 for o in outcomes]
-                server_us = [e.microseconds for e in server.entries_for(marker, args.requests)]
+            shift = round_number % len(names)
+            for name in names[shift:] + names[:shift]:
                 results[name].append(
-                    {
-                        "rps": args.requests / wall,
-                        "p50": percentile(latencies, 0.50),
-                        "p99": percentile(latencies, 0.99),
-                        "server_p50": percentile(server_us, 0.50) / 1000,
-                    }
+                    measure(servers[name], args.requests, args.concurrency, headers)
                 )
     finally:
         for server in servers.values():
@@ -155,28 +177,29 @@ def main() -> None:
         shutil.rmtree(redis.directory, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
 
-    baseline = results[names[0]]
     print(
         f"GET /api/tasks/ ({TASKS_PER_USER} tasks per user, {args.users} users), gunicorn "
         f"{args.workers} sync workers, {args.concurrency} client threads, "
-        f"{args.requests} requests x {args.rounds} rounds per configuration\n"
+        f"{args.requests} requests x {args.rounds} rounds per configuration, "
+        f"load average {os.getloadavg()[0]:.1f}\n"
     )
     print(
-        "| Configuration | req/s | p50 ms | p99 ms | server p50 ms "
-        "| req/s ÷ (a) | server p50 ÷ (a) |"
+        "| Configuration | req/s | p50 ms | p99 ms | server p50 ms | CPU/request ms "
+        "| req/s ÷ (a) | CPU/request ÷ (a) |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name in names:
         rows = results[name]
-        pairs = list(zip(rows, baseline, strict=True))
+        pairs = list(zip(rows, results[names[0]], strict=True))
+
+        def median(key: str, rows: list[dict[str, float]] = rows) -> float:
+            return statistics.median(row[key] for row in rows)
+
         throughput = statistics.median(r["rps"] / b["rps"] for r, b in pairs)
-        server = statistics.median(r["server_p50"] / b["server_p50"] for r, b in pairs)
+        cpu = statistics.median(r["cpu"] / b["cpu"] for r, b in pairs)
         print(
-            f"| {name} | {statistics.median(r['rps'] for r in rows):.0f} "
-            f"| {statistics.median(r['p50'] for r in rows):.1f} "
-            f"| {statistics.median(r['p99'] for r in rows):.1f} "
-            f"| {statistics.median(r['server_p50'] for r in rows):.2f} "
-            f"| {throughput:.2f} | {server:.2f} |"
+            f"| {name} | {median('rps'):.0f} | {median('p50'):.1f} | {median('p99'):.1f} "
+            f"| {median('server_p50'):.2f} | {median('cpu'):.2f} | {throughput:.2f} | {cpu:.2f} |"
         )
 
 

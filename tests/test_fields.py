@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.validators import MaxLengthValidator
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -54,6 +55,7 @@ CORPUS = [
     pytest.param("ad\u200cmin", Rejects("invisible_character"), id="ZWNJ inside Latin"),
     pytest.param("ad\u200dmin", Rejects("invisible_character"), id="ZWJ inside Latin"),
     pytest.param("\U0001f600\u200d", Rejects("invisible_character"), id="dangling emoji ZWJ"),
+    pytest.param("\u200dx", Rejects("invisible_character"), id="leading ZWJ"),
     pytest.param("\ufeffadmin", Rejects("invisible_character"), id="BOM"),
     pytest.param("ad\u2060min", Rejects("invisible_character"), id="word joiner"),
     pytest.param("ad\u00admin", Rejects("invisible_character"), id="soft hyphen"),
@@ -185,6 +187,13 @@ def test_strict_char_field_is_a_char_field_with_default_max_length() -> None:
     assert StrictCharField(max_length=10_000).run_validation("y" * 10_000) == "y" * 10_000
 
 
+def test_strict_char_field_reports_length_once_and_keeps_user_validators() -> None:
+    field = StrictCharField(max_length=3, min_length=1, validators=[MaxLengthValidator(2)])
+    assert (field.max_length, field.min_length) == (3, 1)
+    assert validate(field, "abcd") == Rejects("too_long")
+    assert validate(field, "abc") == Rejects("max_length")  # the user's own validator
+
+
 def test_strict_char_field_nfc_lengthening_is_measured_again() -> None:
     # U+0958 is excluded from composition: NFC turns it into two code points.
     assert unicodedata.normalize("NFC", "\u0958") == "\u0915\u093c"
@@ -235,6 +244,9 @@ TITLE = {"allow": ["letters", "digits", "spaces"], "min_length": 3}
         pytest.param(TITLE, "Buy milk 2", "Buy milk 2", id="title ok"),
         pytest.param(TITLE, "Café 東京 ٣", "Café 東京 ٣", id="title any script"),
         pytest.param(TITLE, "नमस्ते", "नमस्ते", id="title letters with marks"),
+        pytest.param(TITLE, "می\u200cخواهم", "می\u200cخواهم", id="title Persian ZWNJ"),
+        pytest.param(TITLE, "क्\u200dष", "क्\u200dष", id="title Devanagari ZWJ"),
+        pytest.param(TITLE, "ab\u200dcd", Rejects("invisible_character"), id="title stray ZWJ"),
         pytest.param(TITLE, "Buy milk!", Rejects("disallowed_character"), id="title punctuation"),
         pytest.param(TITLE, "Buy \U0001f95b", Rejects("disallowed_character"), id="title emoji"),
         pytest.param(TITLE, "ab", Rejects("too_short"), id="title too short"),

@@ -29,13 +29,13 @@ INTERESTING = (
     "\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202e\u2060\u2066\u2069\u2800\u3000"
     "\u3164\ufe0e\ufe0f\ufeff\uffa0\ufdd0\uffff\ue000\u212a\u2474\uf900"
     "\U0001f3f4\U000e0067\U000e007f\U0001f600\U0001f3fd\U0001f1eb\U0001fae0\U000e0100"
-    "\U0001e030\U00010570\U000f0000"
+    "\U0001e030\U00010570\U000f0000\ud800\udfff"
     "a\u0430\u03bf\u0628\u05d0\u0915\u3042\u30a2\u6f22\ud55c\u3105 1"
 )
 
 texts = st.text(
     alphabet=st.one_of(
-        st.characters(codec=None),  # every code point, surrogates included
+        st.characters(codec=None),  # every code point, lone surrogates included
         st.sampled_from(INTERESTING),
     ),
     max_size=40,

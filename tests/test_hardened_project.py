@@ -16,16 +16,21 @@ from typing import Any
 import django
 import pytest
 
+from tests.services import RedisServer
+
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "docs" / "snippets"
 UPDATE = os.environ.get("DRF_HARDENING_UPDATE_SNIPPETS") == "1"
 
 
-def run(*args: str, code: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, code: str | None = None, redis_url: str = ""
+) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "tests.hardened_settings",
+        "REDIS_URL": redis_url,
     }
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "django", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
@@ -58,8 +63,8 @@ print(json.dumps(out))
 
 
 @pytest.fixture(scope="module")
-def responses() -> dict[str, Any]:
-    result = run(code=RESPONSES)
+def responses(redis_server: RedisServer) -> dict[str, Any]:
+    result = run(code=RESPONSES, redis_url=redis_server.url)
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
     return data

@@ -238,3 +238,10 @@ def test_wait_is_none_before_any_decision() -> None:
 def test_unparsed_rate_is_none(settings) -> None:
     set_rates(settings, anon=None)
     assert throttling.AnonRateThrottle().parse_rate(None) == (None, None)
+
+
+def test_no_event_is_built_when_nobody_listens(client, settings, clock, monkeypatch, caplog):  # type: ignore[no-untyped-def]
+    set_rates(settings, user="1/min")
+    monkeypatch.setattr(events, "log_event", lambda *a, **k: pytest.fail("event built"))
+    caplog.set_level(logging.ERROR, logger="drf_hardening.security")
+    assert statuses(client, 2) == [200, 429]

@@ -80,13 +80,16 @@ def test_w026_locmem_in_production(settings: Any) -> None:
     assert ids() == []
 
 
-@pytest.mark.parametrize("value", [-1, True, "10.0.0.1", ["10.0.0.0/8", "proxy.local"], 1.5])
+@pytest.mark.parametrize("value", [-1, True, ["10.0.0.0/8", "proxy.local"], 1.5, None])
 def test_e027_malformed_trusted_proxies(settings: Any, value: Any) -> None:
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": value}
     assert ids() == ["drf_hardening.E027"]
 
 
-@pytest.mark.parametrize("value", [0, 2, ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"], ()])
+# A bare string is reported once, by drf_hardening.E011 (tests/test_checks_settings.py).
+@pytest.mark.parametrize(
+    "value", [0, 2, ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"], (), "10.0.0.1"]
+)
 def test_e027_valid_trusted_proxies(settings: Any, value: Any) -> None:
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": value}
     assert ids() == []
@@ -116,9 +119,15 @@ def test_e030_scope_without_rate(settings: Any) -> None:
             "drf_hardening.throttling.LoginRateThrottle",  # falls back to LOGIN_RATE
             "drf_hardening.throttling.ScopedRateThrottle",  # scope comes from views
             "no.such.Throttle",
+            "",
         ],
         "DEFAULT_THROTTLE_RATES": {"anon": "10/min"},
     }
     (message,) = checks.check_drf_throttles()
     assert message.id == "drf_hardening.E030"
     assert "'user'" in message.msg
+
+
+def test_throttle_classes_as_a_string_is_left_to_e011(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": "rest_framework.throttling.X"}
+    assert checks.check_drf_throttles() == []

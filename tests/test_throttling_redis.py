@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Iterator
 from typing import Any
 
@@ -204,3 +205,45 @@ def test_exact_under_concurrent_processes(server: RedisServer) -> None:
         worker.join(timeout=60)
     assert sum(counts) == 100  # 800 attempts on one key, 100/day: exactly 100
     assert caches["default"] is not None
+
+
+def test_frozen_redis_times_out_and_fails_open(server: RedisServer, client, caplog) -> None:
+    """A Redis that accepts connections but never answers (SIGSTOP) costs one timeout."""
+    assert statuses(client, 1) == [200]
+    assert server.pid is not None
+    os.kill(server.pid, signal.SIGSTOP)
+    try:
+        with caplog.at_level(logging.WARNING, logger="drf_hardening.security"):
+            assert statuses(client, 4) == [200] * 4
+    finally:
+        os.kill(server.pid, signal.SIGCONT)
+    (record,) = [
+        r for r in caplog.records if getattr(r, "event", "") == "throttle_store_unavailable"
+    ]
+    assert isinstance(record.exc_info[1], redis.exceptions.TimeoutError)
+    # Counting goes on: at most the 2 left of the window (Redis may also run the timed-out
+    # calls it had queued, which then count: a timeout is not a proof of "not counted").
+    after = statuses(client, 3)
+    assert after.count(200) <= 2
+    assert after[-1] == 429
+
+
+@pytest.mark.parametrize(
+    ("trusted", "remote", "real_chain"),
+    [
+        (0, "198.51.100.7", ""),
+        (1, "10.0.0.2", "198.51.100.7"),
+        (2, "10.0.0.2", "198.51.100.7, 10.0.0.1"),
+        (["10.0.0.0/8"], "10.0.0.2", "198.51.100.7, 10.0.0.1"),
+    ],
+)
+def test_spoofed_xff_gets_no_new_bucket(server, settings, trusted, remote, real_chain) -> None:  # type: ignore[no-untyped-def]
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": trusted}
+    client = Client()
+    codes = []
+    for i in range(5):
+        spoof = f"203.0.113.{i}, garbage-{i}, 10.9.9.{i}"
+        xff = f"{spoof}, {real_chain}" if real_chain else spoof
+        codes.append(client.get("/user/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=xff).status_code)
+    assert codes == [200, 200, 200, 429, 429]
+    assert raw(server).keys() == [b":1:{throttle_user_198.51.100.7}"]

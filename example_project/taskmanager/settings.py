@@ -12,8 +12,6 @@ Configuration comes from environment variables with development defaults, so
 
 from __future__ import annotations
 
-import _drfh_fallback  # noqa: F401  TEMPORARY (issue 7): removed once the library lands
-
 import os
 from pathlib import Path
 
@@ -69,8 +67,9 @@ if not SECRET_KEY:
     # Development only: a fixed key keeps demo tokens and sessions valid across restarts.
     SECRET_KEY = "django-insecure-example-project-development-only"
 
-# DEBUG serves the docs pages' static files under runserver (make demo).
-DEBUG = env_flag("DJANGO_DEBUG", default=PROFILE == "development")
+# Off by default, under development too: with DEBUG, unknown URLs and errors answer with
+# Django's HTML debug pages instead of the API's JSON errors. DJANGO_DEBUG=1 turns it on.
+DEBUG = env_flag("DJANGO_DEBUG", default=False)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -103,7 +102,8 @@ TEMPLATES = [
     }
 ]
 
-# SQLite by default; DATABASE_URL=postgres://user:password@host:5432/name for PostgreSQL (psycopg 3).
+# SQLite by default; DATABASE_URL=postgres://user:password@host:5432/name for PostgreSQL
+# (psycopg 3).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",

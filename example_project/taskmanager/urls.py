@@ -1,10 +1,12 @@
 """URLs of the Task Manager API. Unknown URLs and server errors answer in JSON (drf-hardening)."""
 
-from django.urls import include, path
+from django.contrib.staticfiles.views import serve
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from drf_hardening.authtoken import obtain_auth_token
+from drf_hardening.conf import conf
 from tasks.docs import RedocView, SwaggerView
 from tasks.views import ApiRootView, LogoutView, RegisterView, TaskViewSet
 
@@ -22,6 +24,12 @@ urlpatterns = [
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]
+
+if conf.PROFILE == "development":
+    # The docs pages' scripts and styles (drf-spectacular-sidecar), without DEBUG=True:
+    # DEBUG would also turn the API's JSON 404s into Django's HTML debug pages. In
+    # production, run collectstatic and let the web server serve STATIC_ROOT.
+    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}))
 
 handler400 = "drf_hardening.views.handler400"
 handler403 = "drf_hardening.views.handler403"

@@ -10,7 +10,6 @@ from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 
 from drf_hardening.fields import StrictCharField
-
 from tasks.models import Task
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular import openapi
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension, OpenApiViewExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -151,3 +151,16 @@ class StrictCharFieldExtension(OpenApiSerializerFieldExtension):
         if field.max_length is not None:
             schema["maxLength"] = field.max_length
         return schema
+
+
+class ObtainAuthTokenExtension(OpenApiViewExtension):
+    """Group the library's token view with the other auth operations (without changing it)."""
+
+    target_class = "drf_hardening.authtoken.ObtainAuthToken"
+
+    def view_replacement(self) -> Any:
+        @extend_schema(tags=["auth"], summary="Get a token")
+        class ObtainAuthToken(self.target_class):  # type: ignore[name-defined,misc]
+            pass
+
+        return ObtainAuthToken

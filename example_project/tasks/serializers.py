@@ -22,8 +22,9 @@ from tasks.models import Task
 
 User = get_user_model()
 
+
 class JSONBooleanField(serializers.BooleanField):
-    """Only JSON ``true`` and ``false``: DRF's BooleanField also takes ``0``, ``"yes"``, ``"on"``..."""
+    """Only JSON ``true`` and ``false`` (DRF's BooleanField also takes ``0``, ``"yes"``...)."""
 
     def to_internal_value(self, data: Any) -> bool:
         if isinstance(data, bool):
@@ -35,9 +36,7 @@ class JSONBooleanField(serializers.BooleanField):
 class TaskSerializer(StrictModelSerializer):
     # The tutorial's rule: at least 3 characters, letters, digits and spaces only.
     title = StrictCharField(min_length=3, max_length=200, allow=["letters", "digits", "spaces"])
-    description = StrictCharField(
-        multiline=True, max_length=2000, required=False, allow_blank=True
-    )
+    description = StrictCharField(multiline=True, max_length=2000, required=False, allow_blank=True)
     completed = JSONBooleanField(required=False)
     owner = serializers.CharField(source="created_by.username", read_only=True)
 
@@ -53,8 +52,8 @@ class PasswordField(serializers.CharField):
 
 
 class RegisterSerializer(StrictModelSerializer):
-    # identifier=True: NFKC and case folding, so "Alice" and "ａｌｉｃｅ" are both "alice";
-    # one writing system per name ("pаypal" with a Cyrillic "а" is refused); and
+    # identifier=True: NFKC and case folding, so "Alice" and a fullwidth "alice" are both
+    # "alice"; one writing system per name ("paypal" with a Cyrillic "a" is refused); and
     # Django's own username rule: letters, digits and . @ + - _ only.
     username = StrictCharField(
         identifier=True,

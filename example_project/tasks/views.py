@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -34,6 +39,15 @@ class ScopedThrottleMixin:
         return [*super().get_throttles(), ScopedRateThrottle()]  # type: ignore[misc]
 
 
+@extend_schema_view(
+    list=extend_schema(summary="List my tasks"),
+    create=extend_schema(summary="Create a task"),
+    retrieve=extend_schema(summary="Read a task"),
+    update=extend_schema(summary="Replace a task"),
+    partial_update=extend_schema(summary="Change some fields of a task"),
+    destroy=extend_schema(summary="Delete a task"),
+)
+@extend_schema(tags=["tasks"])
 class TaskViewSet(ScopedThrottleMixin, viewsets.ModelViewSet[Task]):
     """The signed-in user's tasks. Another user's task is a 404, as if it did not exist."""
 
@@ -57,6 +71,7 @@ class TaskViewSet(ScopedThrottleMixin, viewsets.ModelViewSet[Task]):
         serializer.save(created_by=self.request.user)
 
 
+@extend_schema(tags=["auth"], summary="Create an account")
 class RegisterView(ScopedThrottleMixin, generics.CreateAPIView[Any]):
     """Create an account. The password must pass the project's password validators."""
 
@@ -70,7 +85,12 @@ class RegisterView(ScopedThrottleMixin, generics.CreateAPIView[Any]):
 class LogoutView(APIView):
     """Delete the token of this request: it stops working at once."""
 
-    @extend_schema(request=None, responses={204: OpenApiResponse(description="Token deleted.")})
+    @extend_schema(
+        tags=["auth"],
+        summary="Log out",
+        request=None,
+        responses={204: OpenApiResponse(description="Token deleted.")},
+    )
     def post(self, request: Request) -> Response:
         if isinstance(request.auth, Token):
             request.auth.delete()
@@ -100,7 +120,8 @@ class ApiRootView(APIView):
             "ApiIndex", {name: serializers.URLField() for name in INDEX_LINKS}
         ),
         auth=[],
+        tags=["index"],
+        summary="Links to everything",
     )
     def get(self, request: Request) -> Response:
         return Response({name: reverse(url, request=request) for name, url in INDEX_LINKS.items()})
-

@@ -63,15 +63,15 @@ class FailedAuthGuardMiddleware:
         if rate is None:
             return self.get_response(request)
         key = f"throttle_{SCOPE}_{get_client_ident(request)}"
-        blocked = self.decide(request, rate, key, hit=False)
-        if blocked is not None and not blocked.allowed:
-            events.log_throttled(request, SCOPE)
-            return self.refuse(request, exceptions.Throttled(blocked.reset_ms / 1000))
-        if blocked is None and not conf.THROTTLE_FAIL_OPEN:
+        state = self.decide(rate, key, hit=False)  # look only: most clients never fail
+        if state is None and not conf.THROTTLE_FAIL_OPEN:
             return self.refuse(request, ThrottleStoreUnavailable())
+        if state is not None and not state.allowed:
+            events.log_throttled(request, SCOPE)
+            return self.refuse(request, exceptions.Throttled(state.reset_ms / 1000))
         response = self.get_response(request)
         if self.is_failure(request, response):
-            self.decide(request, rate, key, hit=True)
+            self.decide(rate, key, hit=True)
         return response
 
     def is_failure(self, request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -79,7 +79,7 @@ class FailedAuthGuardMiddleware:
             return True
         return response.status_code == 401 and "HTTP_AUTHORIZATION" in request.META
 
-    def decide(self, request: HttpRequest, rate: str, key: str, hit: bool) -> Decision | None:
+    def decide(self, rate: str, key: str, hit: bool) -> Decision | None:
         """Look at (or count on) ``key``; ``None`` when the rate or the store fails."""
         try:
             limit, duration = parse_rate(rate)

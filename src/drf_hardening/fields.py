@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -85,8 +84,10 @@ class StrictCharField(serializers.CharField):
         max_combining_marks: int = DEFAULT_MAX_COMBINING_MARKS,
         **kwargs: Any,
     ) -> None:
-        if kwargs.get("max_length") is None:
-            kwargs["max_length"] = DEFAULT_MAX_LENGTH
+        max_length = kwargs.pop("max_length", None)
+        if max_length is None:
+            max_length = DEFAULT_MAX_LENGTH
+        min_length = kwargs.pop("min_length", None)
         if kwargs.pop("trim_whitespace", True) is not True:
             raise ImproperlyConfigured(
                 "StrictCharField always trims and folds spaces; remove trim_whitespace=False."
@@ -95,20 +96,25 @@ class StrictCharField(serializers.CharField):
             raise ImproperlyConfigured(
                 f"StrictCharField normalize must be NFC or NFKC, not {normalize!r}"
             )
-        _check_int("max_length", kwargs["max_length"], minimum=1)
-        _check_int("min_length", kwargs.get("min_length"), minimum=0)
+        _check_int("max_length", max_length, minimum=1)
+        _check_int("min_length", min_length, minimum=0)
         _check_int("max_bytes", max_bytes, minimum=1)
         _check_int("max_combining_marks", max_combining_marks, minimum=0)
-        if kwargs.get("min_length") is not None and kwargs["min_length"] > kwargs["max_length"]:
+        if min_length is not None and min_length > max_length:
             raise ImproperlyConfigured("StrictCharField min_length is greater than max_length")
         try:
             allowed = validate_options(allow)
         except ValueError as exc:
             raise ImproperlyConfigured(f"StrictCharField {exc}") from None
+        # Lengths are kept out of CharField.__init__, whose validators would report
+        # them a second time: the policy checks them itself, before and after
+        # normalisation. The attributes stay, for schemas (maxLength) and messages.
         super().__init__(trim_whitespace=False, **kwargs)
+        self.max_length = max_length
+        self.min_length = min_length
         self.policy = TextPolicy(
-            max_length=kwargs["max_length"],
-            min_length=self.min_length,
+            max_length=max_length,
+            min_length=min_length,
             max_bytes=max_bytes,
             multiline=multiline,
             normalize=normalize,
@@ -118,11 +124,6 @@ class StrictCharField(serializers.CharField):
             reject_mixed_script=reject_mixed_script,
             max_combining_marks=max_combining_marks,
         )
-        # The policy checks lengths itself (before and after normalisation, with
-        # its own codes); CharField's validators would report them twice.
-        self.validators = [
-            v for v in self.validators if not isinstance(v, MaxLengthValidator | MinLengthValidator)
-        ]
 
     def to_internal_value(self, data: Any) -> str:
         try:

@@ -22,7 +22,7 @@ from typing import Any
 import django
 from django.core.exceptions import ImproperlyConfigured
 
-from drf_hardening.presets import PROFILES, Options, Preset, Profile, build_preset
+from drf_hardening.presets import AT_END, PROFILES, Options, Preset, Profile, build_preset
 from drf_hardening.report import Entry, HardeningReport, Source
 
 #: Nested settings merged key by key, and the sub-dicts merged one level further.
@@ -239,8 +239,11 @@ class _Merger:
                 source: Source = "preset" if path in self.previous else "user"
                 self.entries.append(Entry(path, f"position {middleware.index(name)}", source))
                 continue
-            present = [middleware.index(anchor) for anchor in anchors if anchor in middleware]
-            position = max(present) + 1 if present else 0
+            if anchors == AT_END:
+                position = len(middleware)
+            else:
+                present = [middleware.index(anchor) for anchor in anchors if anchor in middleware]
+                position = max(present) + 1 if present else 0
             middleware.insert(position, name)
             self.entries.append(Entry(path, f"position {position}", "preset"))
         # Positions shift as entries are inserted: report where each one ended up.

@@ -23,6 +23,12 @@ AUTH_GUARD_MIDDLEWARE = "drf_hardening.auth_guard.FailedAuthGuardMiddleware"
 CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
 DJANGO_CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
 LIBRARY_CSP_MIDDLEWARE = "drf_hardening.middleware.ContentSecurityPolicyMiddleware"
+SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
+COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
+CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
+CLICKJACKING_MIDDLEWARE = "django.middleware.clickjacking.XFrameOptionsMiddleware"
+#: Anchor meaning "at the end of MIDDLEWARE".
+AT_END = ("*",)
 
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 ONE_YEAR = 31_536_000
@@ -179,14 +185,17 @@ def _rest_framework(options: Options) -> dict[str, Any]:
 
 def _middleware(options: Options) -> list[tuple[str, tuple[str, ...]]]:
     csp = DJANGO_CSP_MIDDLEWARE if options.django_version >= (6, 0) else LIBRARY_CSP_MIDDLEWARE
+    # Each goes right after the ones before it. CORS comes before anything that can
+    # answer, the failed-auth guard included: a 429 without CORS headers reaches a
+    # browser app as an opaque network error.
+    head = [SECURITY_MIDDLEWARE, REQUEST_ID_MIDDLEWARE, CORS_MIDDLEWARE, AUTH_GUARD_MIDDLEWARE, csp]
     return [
-        (SECURITY_MIDDLEWARE, ()),
-        (REQUEST_ID_MIDDLEWARE, (SECURITY_MIDDLEWARE,)),
-        # CORS before anything that can answer, the failed-auth guard included: a 429
-        # without CORS headers reaches a browser app as an opaque network error.
-        (CORS_MIDDLEWARE, (SECURITY_MIDDLEWARE, REQUEST_ID_MIDDLEWARE)),
-        (AUTH_GUARD_MIDDLEWARE, (SECURITY_MIDDLEWARE, REQUEST_ID_MIDDLEWARE, CORS_MIDDLEWARE)),
-        (csp, (SECURITY_MIDDLEWARE, REQUEST_ID_MIDDLEWARE, CORS_MIDDLEWARE, AUTH_GUARD_MIDDLEWARE)),
+        *((name, tuple(head[:index])) for index, name in enumerate(head)),
+        # CommonMiddleware is what validates Host against ALLOWED_HOSTS on every request
+        # (request.get_host()); Django's deploy checks ask for CSRF and clickjacking.
+        (COMMON_MIDDLEWARE, (*head, SESSION_MIDDLEWARE)),
+        (CSRF_MIDDLEWARE, (*head, SESSION_MIDDLEWARE, COMMON_MIDDLEWARE)),
+        (CLICKJACKING_MIDDLEWARE, AT_END),
     ]
 
 

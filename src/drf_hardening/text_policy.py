@@ -21,7 +21,8 @@ from typing import Literal
 
 import regex
 
-from drf_hardening._unicode13 import ASSIGNED_RANGES, SCRIPTS, SUSPECT_BMP_RANGES
+from drf_hardening._unicode13 import ASSIGNED_RANGES, SUSPECT_BMP_RANGES
+from drf_hardening.mixed_script import is_mixed_script
 
 DEFAULT_MAX_LENGTH = 255
 # UTS #39 section 5.4: "Forbid sequences of more than 4 nonspacing marks".
@@ -48,8 +49,10 @@ CODES = (
 
 #: Names accepted by ``allow=``, each a set of characters in ``regex`` syntax.
 CHARACTER_CLASSES = {
-    # Marks belong to letters: Devanagari vowel signs, decomposed accents.
-    "letters": r"\p{L}\p{M}",
+    # Marks belong to letters (Devanagari vowel signs, decomposed accents), and so
+    # do ZWNJ/ZWJ, which reach this check only in their legitimate contexts
+    # (Persian words, Indic conjuncts).
+    "letters": r"\p{L}\p{M}\u200c\u200d",
     "digits": r"\p{Nd}",
     "spaces": " ",
     "punctuation": r"\p{P}",
@@ -79,6 +82,7 @@ _MAYBE_SUSPECT = re.compile(f"[{_char_set(SUSPECT_BMP_RANGES)}\\U00010000-\\U001
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _BIDI_MARKS = frozenset("\u200e\u200f\u061c")  # LRM, RLM, ALM
 _ZWNJ, _ZWJ = "\u200c", "\u200d"
+_JOINERS = frozenset((_ZWNJ, _ZWJ))
 _VIRAMA = regex.compile(r"\p{ccc=Virama}")
 # UAX #31 A1: ZWNJ between a left- and a right-joining Arabic-script letter (Persian, Urdu).
 _ZWNJ_JOINING = regex.compile(
@@ -99,28 +103,6 @@ _PRIVATE_USE = regex.compile(r"\p{Co}")
 _SPACE_RUNS = re.compile("[\u0020\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _OTHER_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _LINE_END_SPACES = re.compile(r" +(?=\n)|(?<=\n) +")
-_COMMON = r"\p{scx=Zyyy}\p{scx=Zinh}"
-_SCRIPT_NAMES = tuple(SCRIPTS.split())
-_FIRST_SCRIPTED = regex.compile(f"[^{_COMMON}]")
-# UTS #39 5.1: Han-based writing systems that legitimately mix scripts.
-_AUGMENTED = {
-    "HIRAGANA": ("JPAN",),
-    "KATAKANA": ("JPAN",),
-    "HANGUL": ("KORE",),
-    "BOPOMOFO": ("HANB",),
-    "HANI": ("JPAN", "KORE", "HANB"),
-}
-_MEMBERS = {
-    "JPAN": ("HANI", "HIRAGANA", "KATAKANA"),
-    "KORE": ("HANI", "HANGUL"),
-    "HANB": ("HANI", "BOPOMOFO"),
-}
-# UTS #39 5.2 "Highly Restrictive": Latin may also join one of the Han-based systems.
-_HIGHLY_RESTRICTIVE = (
-    ("LATIN", "HANI", "HIRAGANA", "KATAKANA"),
-    ("LATIN", "HANI", "BOPOMOFO"),
-    ("LATIN", "HANI", "HANGUL"),
-)
 
 
 class TextPolicyError(ValueError):
@@ -129,35 +111,6 @@ class TextPolicyError(ValueError):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-@lru_cache(maxsize=512)
-def _script_set_pattern(scripts: tuple[str, ...]) -> regex.Pattern[str]:
-    members = "".join(f"\\p{{scx={s}}}" for s in scripts)
-    return regex.compile(f"[{_COMMON}{members}]*")
-
-
-@lru_cache(maxsize=4096)
-def _scripts_of(char: str) -> tuple[str, ...]:
-    return tuple(s for s in _SCRIPT_NAMES if _script_set_pattern((s,)).fullmatch(char))
-
-
-def is_mixed_script(text: str) -> bool:
-    """True when ``text`` fails UTS #39's "Highly Restrictive" level.
-
-    Common and Inherited characters (digits, punctuation, emoji, combining
-    marks) go with any script; Japanese, Korean and Chinese may combine Han
-    with kana, hangul or bopomofo, and each may add Latin.
-    """
-    first = _FIRST_SCRIPTED.search(text)
-    if first is None:
-        return False
-    candidates: list[tuple[str, ...]] = []
-    for script in _scripts_of(first.group()):
-        candidates.append((script,))
-        candidates.extend(_MEMBERS[a] for a in _AUGMENTED.get(script, ()))
-    candidates.extend(_HIGHLY_RESTRICTIVE)
-    return not any(_script_set_pattern(c).fullmatch(text) for c in candidates)
 
 
 @lru_cache(maxsize=4096)
@@ -244,28 +197,30 @@ class TextPolicy:
     def _reject_suspects(self, text: str) -> None:
         tags: set[int] | None = None
         for match in _MAYBE_SUSPECT.finditer(text):
-            i = match.start()
             char = match.group()
             if char >= "\U00010000" and not _is_suspect(char):
                 continue
-            if char in "\n\t" and self.multiline:
+            i = match.start()
+            if char in _JOINERS:
+                # UAX #31 A1/A2: a conjunct control after a virama; A1 for ZWNJ in
+                # Arabic-script joining; UTS #51 for ZWJ inside an emoji sequence.
+                context = _ZWNJ_JOINING if char == _ZWNJ else _ZWJ_EMOJI
+                if (i > 0 and _VIRAMA.match(text, i - 1)) or context.match(text, i):
+                    continue
+            elif _VS_BASE.match(text, i):
                 continue
-            if char in _BIDI_MARKS and self.allow_bidi_marks:
-                continue
-            if char in (_ZWJ, _ZWNJ) and i > 0 and _VIRAMA.match(text, i - 1):
-                continue  # UAX #31 A1/A2: conjunct control after a virama
-            if (_ZWNJ_JOINING if char == _ZWNJ else _ZWJ_EMOJI).match(text, i):
-                continue
-            if _VS_BASE.match(text, i):
-                continue
-            if "\U000e0020" <= char <= "\U000e007f":
+            elif "\U000e0020" <= char <= "\U000e007f":
                 if tags is None:
                     tags = {p for m in _TAG_SEQUENCE.finditer(text) for p in range(*m.span())}
                 if i in tags:
                     continue
-            # Emoji added after Unicode 13.0 have no decomposition and no case:
-            # they cannot normalise differently across Pythons.
-            if not _IN_FLOOR.match(char) and _ASSIGNED_PICTOGRAPHIC.match(char):
+            elif (char in "\n\t" and self.multiline) or (
+                char in _BIDI_MARKS and self.allow_bidi_marks
+            ):
+                continue  # widened by an option
+            elif not _IN_FLOOR.match(char) and _ASSIGNED_PICTOGRAPHIC.match(char):
+                # Emoji added after Unicode 13.0 have no decomposition and no
+                # case: they cannot normalise differently across Pythons.
                 continue
             raise TextPolicyError(_classify(char))
 

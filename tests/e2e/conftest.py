@@ -43,9 +43,10 @@ def nginx_binary() -> str:
     return binary
 
 
-def require_gunicorn() -> None:
-    if importlib.util.find_spec("gunicorn") is None:
-        missing_service("gunicorn", "pip install gunicorn (the `example` dependency group)")
+def require_example_group() -> None:
+    for package in ("gunicorn", "trustme"):
+        if importlib.util.find_spec(package) is None:
+            missing_service(package, "pip install --group example")
 
 
 @dataclass
@@ -85,7 +86,7 @@ def production_env(**overrides: str) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def project() -> Iterator[Project]:
     """Run ``migrate`` and ``seed_demo`` once; every gunicorn of the session shares the file."""
-    require_gunicorn()
+    require_example_group()
     directory = Path(tempfile.mkdtemp(prefix="drfh-e2e-db-"))
     database_url = f"sqlite:///{directory}/db.sqlite3"
     try:

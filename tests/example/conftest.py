@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +18,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tasks.models import Task
-
-pytest_plugins = ["tests.services"]
+from tests.services import free_port, stop_process, wait_for_port
 
 PASSWORD = "a-long-test-passphrase-83"
 
@@ -64,3 +69,59 @@ def bob(make_client: Callable[[str], APIClient]) -> APIClient:
 @pytest.fixture
 def alice_task(alice: Any) -> Task:
     return Task.objects.create(created_by=alice.user, title="Alice task", description="private")
+
+
+EXAMPLE_PROJECT = Path(__file__).resolve().parents[2] / "example_project"
+
+
+@dataclass
+class DemoServer:
+    """``make demo`` on a free port: migrate, seed_demo, runserver; stopped by PID."""
+
+    url: str
+    token: str
+    seed_output: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+
+def demo_environment(database: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DRF_HARDENING_PROFILE", "EXAMPLE_", "REDIS_URL"))
+    }
+    env.update(
+        PYTHONPATH=str(EXAMPLE_PROJECT),
+        DATABASE_URL=f"sqlite:///{database}",
+        DJANGO_SETTINGS_MODULE="taskmanager.settings",
+        **extra,
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    directory = tmp_path_factory.mktemp("demo")
+    env = demo_environment(directory / "db.sqlite3")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    manage = [sys.executable, str(EXAMPLE_PROJECT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
+    seeded = subprocess.run(
+        [*manage, "seed_demo", "--base-url", url],
+        env=env, check=True, timeout=120, capture_output=True, text=True,
+    )  # fmt: skip
+    token = re.search(r"Token:\s+([0-9a-f]{40})", seeded.stdout)
+    assert token, seeded.stdout
+    log = directory / "server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_for_port(port, timeout=30)
+        yield DemoServer(url, token.group(1), seeded.stdout, process, log)
+    finally:
+        stop_process(process)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -62,7 +61,12 @@ def test_register_creates_a_user_with_a_hashed_password(anon: APIClient) -> None
 
 @pytest.mark.parametrize(
     ("password", "code"),
-    [("short", "password_too_short"), ("password123", "password_too_common"), ("83920174623", "password_entirely_numeric")],
+    [
+        ("short", "min_length"),
+        ("password123", "password_too_common"),
+        ("83920174623", "password_entirely_numeric"),
+        ("carol!!!", "password_too_similar"),
+    ],
 )
 def test_register_weak_password_is_400(anon: APIClient, password: str, code: str) -> None:
     response = anon.post(
@@ -75,7 +79,7 @@ def test_register_weak_password_is_400(anon: APIClient, password: str, code: str
 
 @pytest.mark.parametrize(
     "username",
-    ["ca rol", "carol\u200b", "c\u202earol", "pаypal", "<script>", "ca"],
+    ["ca rol", "carol\u200b", "c\u202earol", "p\u0430ypal", "<script>", "ca"],
     ids=["space", "zero-width", "bidi-override", "mixed-script", "markup", "too-short"],
 )
 def test_register_bad_username_is_400(anon: APIClient, username: str) -> None:
@@ -313,7 +317,9 @@ def test_description_rejects_control_characters_but_keeps_lines(alice: Any) -> N
     [{"owner": "bob"}, {"created_by": 2}, {"id": 999}, {"created_at": "2020-01-01T00:00:00Z"},
      {"priority": "high"}],
 )  # fmt: skip
-def test_unknown_and_read_only_fields_are_400(alice: Any, alice_task: Task, extra: dict[str, Any]) -> None:
+def test_unknown_and_read_only_fields_are_400(
+    alice: Any, alice_task: Task, extra: dict[str, Any]
+) -> None:
     response = alice.post("/api/tasks/", {"title": "Valid title", **extra}, format="json")
     assert response.status_code == 400
     assert set(field_codes(response)) == set(extra)
@@ -330,9 +336,7 @@ def test_form_encoded_body_is_415(alice: Any) -> None:
 
 
 def test_malformed_json_is_400_without_parser_details(alice: Any) -> None:
-    response = alice.generic(
-        "POST", "/api/tasks/", '{"title": ', content_type="application/json"
-    )
+    response = alice.generic("POST", "/api/tasks/", '{"title": ', content_type="application/json")
     assert response.status_code == 400
     assert "char" not in response.json()["error"]["message"]
 
@@ -390,9 +394,7 @@ def test_ordering(alice: Any, three_tasks: list[Task]) -> None:
 
 
 def test_page_size_is_capped(alice: Any) -> None:
-    Task.objects.bulk_create(
-        Task(created_by=alice.user, title=f"Task {i}") for i in range(120)
-    )
+    Task.objects.bulk_create(Task(created_by=alice.user, title=f"Task {i}") for i in range(120))
     response = alice.get("/api/tasks/", {"page_size": 1_000_000})
     assert response.status_code == 200
     assert response.json()["count"] == 120
@@ -419,7 +421,7 @@ def test_list_query_count_is_constant_in_the_number_of_tasks(alice: Any) -> None
     many = count_queries(alice, "/api/tasks/")
     assert few == many
     # token + user (1, joined), count, page (owner joined): nothing per task.
-    assert many <= 3
+    assert many == 3
 
 
 # --- throttling of the task endpoints -------------------------------------------------------
@@ -437,5 +439,3 @@ def test_task_endpoints_are_throttled_per_user(alice: Any, bob: Any) -> None:
 
 def test_invalid_task_id_is_404(alice: Any) -> None:
     assert alice.get("/api/tasks/not-a-number/").status_code == 404
-
-

@@ -122,11 +122,13 @@ def check_throttle_cache(**kwargs: Any) -> Messages:
 
 
 def check_trusted_proxies(**kwargs: Any) -> Messages:
-    value = conf.TRUSTED_PROXIES
+    value: Any = conf.TRUSTED_PROXIES  # as written, whatever its type
     error = None
+    if isinstance(value, str):
+        return []  # a bare string is drf_hardening.E011 (a list must be a list)
     if isinstance(value, bool) or (isinstance(value, int) and value < 0):
         error = "a count must be an int >= 0"
-    elif isinstance(value, str) or not isinstance(value, int | Sequence):
+    elif not isinstance(value, int | Sequence):
         error = "it must be an int (a count of proxies) or a list of addresses/CIDRs"
     elif not isinstance(value, int):
         for entry in value:
@@ -162,12 +164,15 @@ def check_ipv6_prefix(**kwargs: Any) -> Messages:
 
 
 def _throttle_classes() -> list[Any]:
+    paths = _rest_framework().get("DEFAULT_THROTTLE_CLASSES") or ()
+    if not isinstance(paths, list | tuple):
+        return []  # a bare string is drf_hardening.E011
     classes = []
-    for path in _rest_framework().get("DEFAULT_THROTTLE_CLASSES") or ():
+    for path in paths:
         try:
             classes.append(import_string(path) if isinstance(path, str) else path)
-        except ImportError:
-            continue  # Django reports an unimportable setting on its own, at request time
+        except (ImportError, ValueError):
+            continue  # DRF reports an unimportable class itself, on the first request
     return classes
 
 

@@ -56,14 +56,10 @@ def http_request(request: Any) -> HttpRequest:
 
 
 def log_throttled(request: Any, scope: str) -> None:
-    """One ``throttled`` event per request, however many throttles refused it.
+    """The ``throttled`` event, with the scope of the first throttle that refused.
 
-    ``log_event`` adds the client IP, user id, path and request id.
+    ``log_event`` adds the client IP, user id, path and request id, and logs an
+    event once per request, however many throttles (and the error handler) report it.
     """
-    if not logger.isEnabledFor(logging.WARNING):
-        return  # nobody listens: skip building the event
-    django_request = http_request(request)
-    if getattr(django_request, "_drf_hardening_throttled", False):
-        return
-    django_request._drf_hardening_throttled = True  # type: ignore[attr-defined]
-    log_event("throttled", request, scope=scope, status=429)
+    if logger.isEnabledFor(logging.WARNING):  # else nobody listens: build nothing
+        log_event("throttled", request, scope=scope, status=429)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import BaseCache, caches
 from rest_framework import status, throttling
 from rest_framework.exceptions import APIException
-from rest_framework.request import Request
 from rest_framework.settings import api_settings
-from rest_framework.views import APIView
 
 from drf_hardening.client_ip import get_client_ident
 from drf_hardening.conf import conf
@@ -20,6 +18,12 @@ from drf_hardening.throttling import events
 from drf_hardening.throttling.headers import add_ratelimit_headers
 from drf_hardening.throttling.rates import parse_rate
 from drf_hardening.throttling.stores import Decision, get_store
+
+if TYPE_CHECKING:
+    # Not at run time: rest_framework.views reads DEFAULT_THROTTLE_CLASSES when it is
+    # imported, which may name this module (a circular import).
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 
 class ThrottleStoreUnavailable(APIException):

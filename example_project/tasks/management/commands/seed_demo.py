@@ -23,7 +23,11 @@ DEMO_USERS = {
         [
             ("Read the drf hardening walkthrough", "docs/walkthrough.md, step by step.", False),
             ("Try the Swagger UI", "Open /api/docs/ and press Authorize.", False),
-            ("Run the Postman collection", "npm ci then npm test in example_project/postman.", True),
+            (
+                "Run the Postman collection",
+                "npm ci then npm test in example_project/postman.",
+                True,
+            ),
         ],
     ),
     "bob": (
@@ -34,7 +38,7 @@ DEMO_USERS = {
 
 
 class Command(BaseCommand):
-    help = "Create the demo users and tasks (idempotent) and print the URLs, a token and a curl command."
+    help = "Create the demo users and tasks (idempotent); print the URLs, a token and a curl."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
