@@ -13,9 +13,9 @@ from drf_hardening.conf import conf
 class IsOwner(BasePermission):
     """Object-level guard behind the owner-scoped querysets (defence in depth).
 
-    The views never fetch another user's task, so this never fires in practice:
-    if a future view forgets to scope its queryset, the answer is still 404-like
-    refusal instead of a leak.
+    The task views never fetch another user's task (they answer 404), so this
+    never fires today; if a future view forgets to scope its queryset, it turns
+    a leak into a 403.
     """
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:

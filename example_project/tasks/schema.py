@@ -48,7 +48,7 @@ class ErrorSerializer(serializers.Serializer[Any]):
 
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input: each problem has the field (`attr`) and a `code`.",
+    "400": "Invalid input: `error.fields` names each field at fault, with a stable `code`.",
     "401": "No token, or a token that is not valid (`WWW-Authenticate: Token`).",
     "403": "Authenticated, but not allowed to do this.",
     "404": "Not found, or not yours: another user's task is indistinguishable from none.",
@@ -108,6 +108,22 @@ class AutoSchema(openapi.AutoSchema):
     def get_override_parameters(self) -> list[Any]:
         return [
             *super().get_override_parameters(),
+            # drf-hardening's throttles describe the limits on every response
+            # (IETF draft "RateLimit header fields for HTTP"; DRF_HARDENING["RATELIMIT_HEADERS"]).
+            OpenApiParameter(
+                "RateLimit-Policy",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=True,
+                description='The limits that apply, e.g. `"user";q=100;w=60, "tasks";q=60;w=60`.',
+            ),
+            OpenApiParameter(
+                "RateLimit",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=True,
+                description='What is left of each, e.g. `"user";r=99;t=60, "tasks";r=59;t=60`.',
+            ),
             OpenApiParameter(
                 "Retry-After",
                 OpenApiTypes.INT,

@@ -90,11 +90,13 @@ def project() -> Iterator[Project]:
     directory = Path(tempfile.mkdtemp(prefix="drfh-e2e-db-"))
     database_url = f"sqlite:///{directory}/db.sqlite3"
     try:
-        token = seed_example(database_url)
-    except RuntimeError as error:
-        pytest.fail(str(error))
-    yield Project(database_url, token)
-    shutil.rmtree(directory, ignore_errors=True)
+        try:
+            token = seed_example(database_url)
+        except RuntimeError as error:
+            pytest.fail(str(error))
+        yield Project(database_url, token)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ def request(
     context: ssl.SSLContext | None = None,
     timeout: float = 10.0,
 ) -> Outcome:
-    """One GET on a fresh connection: no redirect followed, no header added or rewritten.
+    """One GET on a fresh connection, with exactly the headers given; no redirect followed.
 
     Unlike ``run_load``, a socket error raises: a single request that fails is the
     test's failure, not a statistic.

@@ -9,9 +9,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
+from rest_framework.test import APIClient, APIRequestFactory
 
 from tasks.models import Task
+from tasks.permissions import IsOwner
 from tests.example.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -439,3 +440,12 @@ def test_task_endpoints_are_throttled_per_user(alice: Any, bob: Any) -> None:
 
 def test_invalid_task_id_is_404(alice: Any) -> None:
     assert alice.get("/api/tasks/not-a-number/").status_code == 404
+
+
+def test_is_owner_refuses_another_users_object(alice: Any, bob: Any, alice_task: Task) -> None:
+    # Defence in depth behind the scoped querysets: a view that forgot to scope still refuses.
+    request = APIRequestFactory().get("/")
+    request.user = bob.user
+    assert IsOwner().has_object_permission(request, None, alice_task) is False
+    request.user = alice.user
+    assert IsOwner().has_object_permission(request, None, alice_task) is True

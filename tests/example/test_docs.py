@@ -59,6 +59,7 @@ def test_schema_documents_the_library_errors_and_throttling_headers(
         "$ref": "#/components/schemas/Error"
     }
     assert "Retry-After" in create["429"]["headers"]
+    assert {"RateLimit-Policy", "RateLimit"} <= set(detail["get"]["responses"]["200"]["headers"])
     error = schema["components"]["schemas"]["ErrorDetail"]
     assert set(error["required"]) == {"status", "code", "message", "fields", "request_id"}
     # Public endpoints do not claim a 401 they cannot give.

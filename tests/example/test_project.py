@@ -179,3 +179,44 @@ def test_seed_demo_refuses_the_production_profile(settings: Any) -> None:
     with pytest.raises(CommandError, match="production profile"):
         call_command("seed_demo", stdout=StringIO())
     assert get_user_model().objects.count() == 0
+
+
+def deploy_check(**env: str) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "EXAMPLE_", "DRF_HARDENING_"))
+    }
+    production = {
+        "DRF_HARDENING_PROFILE": "production",
+        "DJANGO_SECRET_KEY": "deploy-check-" + "k3y" * 20,
+        "DJANGO_ALLOWED_HOSTS": "api.example.com",
+        "DJANGO_TRUSTED_PROXIES": "1",
+    }
+    return subprocess.run(
+        [
+            sys.executable,
+            str(EXAMPLE_PROJECT / "manage.py"),
+            "check",
+            "--deploy",
+            "--fail-level",
+            "WARNING",
+        ],
+        env={**clean, **production, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_production_passes_the_deploy_checks_with_redis() -> None:
+    # No connection is made: the checks read the settings only.
+    result = deploy_check(REDIS_URL="redis://cache.internal:6379/0")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_with_the_local_memory_cache_warns() -> None:
+    result = deploy_check()
+    assert result.returncode != 0
+    assert "drf_hardening.W026" in result.stderr

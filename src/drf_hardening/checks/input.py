@@ -55,8 +55,9 @@ def check_parsers(**kwargs: Any) -> Messages:
         messages.append(
             Warning(
                 f"REST_FRAMEWORK['DEFAULT_PARSER_CLASSES'] has {DRF_JSON_PARSER!r}: its 400 "
-                "says where the JSON broke ('Expecting value: line 1 column 11') and a deeply "
-                "nested body makes it raise RecursionError, a 500.",
+                "says where the JSON broke ('Expecting value: line 1 column 11'), a deeply "
+                "nested body makes it raise RecursionError (a 500), and under DRF 3.16 it "
+                "reads bodies past DATA_UPLOAD_MAX_MEMORY_SIZE.",
                 hint=f"Use {OUR_PARSER!r}, a drop-in replacement with a generic message.",
                 id="drf_hardening.W041",
             )
