@@ -3,13 +3,14 @@
 (a) tutorial: the same endpoint hardened by hand with DRF only (tutorial_settings.py),
     DRF's throttles on the local-memory cache;
 (b) preset, LocMem: the example project under the production profile, same cache;
-(c) preset, Redis: the same on a real redis-server.
+(c) preset, Redis: the same on a real redis-server;
+(d) tutorial DRF, Redis: (a) on the same Redis, the like-for-like baseline of (c).
 
 Run from the repository root with the dev venv (gunicorn, redis-server installed):
 
     .venv/bin/python benchmarks/fullstack_bench.py
 
-Each round sends the same load to (a), (b) and (c) in turn (rotating which goes
+Each round sends the same load to every configuration in turn (rotating which goes
 first); the table gives medians over rounds, and each ratio is computed within a
 round, then its median taken. Many users share the load, each far below its
 rates, so every answer is a 200 and each throttle does its full work. Requests
@@ -74,6 +75,12 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
+def ratio(values: list[float]) -> str:
+    """Median of per-round ratios, with their interquartile range."""
+    q1, q2, q3 = statistics.quantiles(values, n=4)
+    return f"{q2:.2f} [{q1:.2f}–{q3:.2f}]"
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time of ``pids`` so far (Linux /proc)."""
     ticks = 0
@@ -115,8 +122,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     # Many short rounds: this machine's load drifts within seconds, and a ratio is
     # only taken between runs of the same round.
-    parser.add_argument("--rounds", type=int, default=12)
-    parser.add_argument("--requests", type=int, default=400, help="per configuration per round")
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--requests", type=int, default=200, help="per configuration per round")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
     parser.add_argument("--users", type=int, default=300)
@@ -144,6 +151,11 @@ def main() -> None:
         "(a) tutorial DRF, LocMem": {**common, "DJANGO_SETTINGS_MODULE": "tutorial_settings"},
         "(b) preset, LocMem": preset,
         "(c) preset, Redis": {**preset, "REDIS_URL": redis.url},
+        "(d) tutorial DRF, Redis": {
+            **common,
+            "DJANGO_SETTINGS_MODULE": "tutorial_settings",
+            "REDIS_URL": redis.url,
+        },
     }
     names = list(configs)
     servers = {
@@ -185,7 +197,7 @@ def main() -> None:
     )
     print(
         "| Configuration | req/s | p50 ms | p99 ms | server p50 ms | CPU/request ms "
-        "| req/s ÷ (a) | CPU/request ÷ (a) |"
+        "| req/s ÷ (a) [IQR] | CPU/request ÷ (a) [IQR] |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for name in names:
@@ -195,11 +207,11 @@ def main() -> None:
         def median(key: str, rows: list[dict[str, float]] = rows) -> float:
             return statistics.median(row[key] for row in rows)
 
-        throughput = statistics.median(r["rps"] / b["rps"] for r, b in pairs)
-        cpu = statistics.median(r["cpu"] / b["cpu"] for r, b in pairs)
+        throughput = ratio([r["rps"] / b["rps"] for r, b in pairs])
+        cpu = ratio([r["cpu"] / b["cpu"] for r, b in pairs])
         print(
             f"| {name} | {median('rps'):.0f} | {median('p50'):.1f} | {median('p99'):.1f} "
-            f"| {median('server_p50'):.2f} | {median('cpu'):.2f} | {throughput:.2f} | {cpu:.2f} |"
+            f"| {median('server_p50'):.2f} | {median('cpu'):.2f} | {throughput} | {cpu} |"
         )
 
 

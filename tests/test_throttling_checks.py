@@ -131,3 +131,12 @@ def test_e030_scope_without_rate(settings: Any) -> None:
 def test_throttle_classes_as_a_string_is_left_to_e011(settings: Any) -> None:
     settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": "rest_framework.throttling.X"}
     assert checks.check_drf_throttles() == []
+
+
+def test_e030_names_a_class_given_as_an_object(settings: Any) -> None:
+    from drf_hardening.throttling import UserRateThrottle
+
+    settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_CLASSES": [UserRateThrottle]}
+    (message,) = checks.check_drf_throttles()
+    assert message.id == "drf_hardening.E030"
+    assert message.msg.startswith("drf_hardening.throttling.throttles.UserRateThrottle has scope")

@@ -1,5 +1,6 @@
 """URLs of the Task Manager API. Unknown URLs and server errors answer in JSON (drf-hardening)."""
 
+from django.conf import settings
 from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
@@ -29,7 +30,8 @@ if conf.PROFILE == "development":
     # The docs pages' scripts and styles (drf-spectacular-sidecar), without DEBUG=True:
     # DEBUG would also turn the API's JSON 404s into Django's HTML debug pages. In
     # production, run collectstatic and let the web server serve STATIC_ROOT.
-    urlpatterns.append(re_path(r"^static/(?P<path>.*)$", serve, {"insecure": True}))
+    prefix = settings.STATIC_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"insecure": True}))
 
 handler400 = "drf_hardening.views.handler400"
 handler403 = "drf_hardening.views.handler403"

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import get_error_detail
@@ -84,4 +85,10 @@ class RegisterSerializer(StrictModelSerializer):
         return attrs
 
     def create(self, validated_data: dict[str, Any]) -> Any:
-        return User.objects.create_user(**validated_data)
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(**validated_data)
+        except IntegrityError:  # the same name registered by a concurrent request
+            raise serializers.ValidationError(
+                {"username": ["This username is taken."]}, code="unique"
+            ) from None

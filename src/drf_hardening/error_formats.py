@@ -135,7 +135,7 @@ def problem(error: ErrorInfo) -> dict[str, Any]:
     """
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": HTTPStatus(error.status).phrase,
+        "title": _status_phrase(error.status),
         "status": error.status,
         "detail": error.message,
         "instance": error.path,
@@ -145,6 +145,15 @@ def problem(error: ErrorInfo) -> dict[str, Any]:
     if error.fields is not None:
         body["errors"] = _flatten(error.fields)
     return body
+
+
+def _status_phrase(status: int) -> str:
+    # An APIException subclass may use a status Python does not name (499, 460...);
+    # raising here would turn the error into Django's HTML 500 page.
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Client Error" if status < 500 else "Server Error"
 
 
 def drf(error: ErrorInfo) -> Any:

@@ -14,7 +14,8 @@ Set ``REST_FRAMEWORK["EXCEPTION_HANDLER"] = "drf_hardening.exceptions.exception_
 - the body follows ``DRF_HARDENING["ERROR_FORMAT"]`` (``error_formats``) and
   carries the request id; ``WWW-Authenticate`` and ``Retry-After`` are kept and
   the transaction is rolled back, as DRF does;
-- 401, 403, 429 and 5xx are logged as security events (``security_log``).
+- 401, 403, 429, 5xx and input refused by the strict-text policy are logged
+  as security events (``security_log``).
 
 To change one step, subclass ``ExceptionHandler`` and point ``EXCEPTION_HANDLER``
 at a function that runs it (see docs/errors.md).
@@ -40,7 +41,7 @@ from drf_hardening.conf import conf
 from drf_hardening.error_formats import ErrorInfo
 from drf_hardening.logging import escape_text
 from drf_hardening.request_id import generate_request_id, get_request_id
-from drf_hardening.security_log import log_event
+from drf_hardening.security_log import log_event, rejected_input_codes
 
 request_logger = logging.getLogger("django.request")
 
@@ -189,7 +190,10 @@ class ExceptionHandler:
             )
         event = self.get_security_event(exc)
         if event and self.request is not None:
-            log_event(event, self.request, status=exc.status_code, request_id=self.request_id)
+            extra = {"codes": rejected_input_codes(exc)} if event == "input_rejected" else {}
+            log_event(
+                event, self.request, status=exc.status_code, request_id=self.request_id, **extra
+            )
 
     def get_security_event(self, exc: exceptions.APIException) -> str | None:
         """The ``drf_hardening.security`` event this error is, if any (docs/logging.md)."""
@@ -203,6 +207,8 @@ class ExceptionHandler:
             return "throttled"
         if exc.status_code >= 500:
             return "server_error"
+        if rejected_input_codes(exc):
+            return "input_rejected"
         return None
 
 

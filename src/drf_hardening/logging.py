@@ -6,8 +6,9 @@ where a filter on a logger misses its children's records.
 
 - ``RequestIDFilter`` adds ``record.request_id`` (``"-"`` outside a request).
 - ``RedactingFilter`` masks credentials in the message, its arguments, the
-  traceback text and structured extras, and escapes CR/LF so that user text
-  cannot start a forged log line.
+  traceback text and structured extras, and escapes CR/LF and the other control
+  characters so that user text cannot start (or, with terminal escape
+  sequences, paint over) a log line.
 - ``TextFormatter`` and ``JSONFormatter`` keep one record per line.
 """
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -29,16 +30,19 @@ MASK = "[REDACTED]"
 #: ``-`` and ``_`` alike (``HTTP_AUTHORIZATION``, ``X-Api-Key``, ``csrftoken``).
 SENSITIVE_NAME = re.compile(
     r"pass(?:word|wd|phrase)?|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key"
-    r"|authori[sz]ation|cookie|session[-_]?id|csrf|credential|signature",
+    r"|authori[sz]ation|cookie|session[-_]?id|csrf|credential|signature|jwt",
     re.IGNORECASE,
 )
 
 _SCHEMES = r"(?:Basic|Bearer|Token|Digest|Api-Key|JWT)"
 _NAME = rf"[\w.-]*(?:{SENSITIVE_NAME.pattern})[\w.-]*"
-# ``Cookie: a=1; b=2`` and ``Set-Cookie`` carry several values: mask to the end
-# of the quoted string or of the line.
-_COOKIE_PAIR = re.compile(
-    r"""(?P<key>\b(?:set-)?cookie["']?\s*[:=]\s*)(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)|[^\r\n"']*)""",
+# Values with several parts: ``Cookie: a=1; b=2``, ``Set-Cookie``, and the
+# ``Authorization``/``Proxy-Authorization`` header line, whose Digest form is
+# ``Digest username="bob", response="<hash of the password>"``. Mask to the
+# end of the quoted string or of the line.
+_WHOLE_VALUE = re.compile(
+    r"""(?P<key>\b(?:(?:set-)?cookie["']?\s*[:=]|authori[sz]ation["']?\s*:)\s*)"""
+    r"""(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)|[^\r\n]*)""",
     re.IGNORECASE,
 )
 # ``name: value``, ``name=value``, ``"name": "value"``, ``'name': 'value'``. An
@@ -52,8 +56,8 @@ _PAIR = re.compile(
 # Real tokens contain a digit; requiring one spares prose like "Token expired".
 _SCHEME_CREDENTIAL = re.compile(rf"\b(?P<key>{_SCHEMES}\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{{8,}}")
 
-# Attributes every LogRecord has; the others are the ``extra=`` of the call.
-_RECORD_ATTRIBUTES = frozenset(
+#: Attributes every ``LogRecord`` has; the others are the ``extra=`` of the call.
+RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
 )
 
@@ -65,7 +69,7 @@ def is_sensitive_name(name: object) -> bool:
 
 def redact_text(text: str) -> str:
     """Mask credential values in free text (``Authorization: Token abc`` -> ``...: [REDACTED]``)."""
-    text = _COOKIE_PAIR.sub(lambda m: _masked(m, m.group("q")), text)
+    text = _WHOLE_VALUE.sub(lambda m: _masked(m, m.group("q")), text)
     text = _PAIR.sub(lambda m: _masked(m, m.group("q")), text)
     return _SCHEME_CREDENTIAL.sub(lambda m: m.group("key") + MASK, text)
 
@@ -77,34 +81,51 @@ def _masked(match: re.Match[str], quote: str | None) -> str:
 
 
 def escape_text(text: str) -> str:
-    """Escape CR, LF and the other line breaks Python's ``splitlines`` knows.
+    """Escape the control characters (all but tab) and the Unicode line separators.
 
     User text is logged as data: a username of ``"x\\r\\nFAKE LOG LINE"`` shows
-    as ``x\\r\\nFAKE LOG LINE`` on one line instead of starting a record of its own.
+    as ``x\\r\\nFAKE LOG LINE`` on one line instead of starting a record of its
+    own, and ``ESC [1A`` (cursor up) shows as ``\\x1b[1A`` instead of letting a
+    terminal overwrite the record above (the attack Django fixed in its request
+    log, CVE-2025-48432). Printable non-ASCII text is kept as it is.
     """
-    return text.translate(_LINE_BREAKS)
+    return text.translate(_CONTROL_CHARACTERS)
 
 
-_LINE_BREAKS = {
-    ord(char): char.encode("unicode_escape").decode("ascii")
-    for char in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTROL_CHARACTERS = {
+    code: chr(code).encode("unicode_escape").decode("ascii")
+    for code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
+    if code != 0x09
 }
+_SEQUENCES = (list, tuple, set, frozenset)
+#: How deep ``redact_value`` walks; anything deeper is masked whole.
+MAX_DEPTH = 8
 
 
-def redact_value(value: Any, depth: int = 0) -> Any:
-    """Return ``value`` with credentials masked in it, recursing into mappings and sequences."""
+def redact_value(value: Any, depth: int = 0, *, redact: Callable[[str], str] = redact_text) -> Any:
+    """Return ``value`` with credentials masked in it, recursing into mappings and sequences.
+
+    Strings go through ``redact`` and ``escape_text``; bytes are decoded first.
+    A container more than ``MAX_DEPTH`` levels down (or a structure that contains
+    itself) is replaced by the mask: what was not walked cannot be known safe.
+    """
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "backslashreplace")
     if isinstance(value, str):
-        return escape_text(redact_text(value))
-    if depth > 8:  # a self-referencing structure; what is left is not worth the walk
+        return escape_text(redact(value))
+    if not isinstance(value, (Mapping, *_SEQUENCES)):
         return value
+    if depth >= MAX_DEPTH:
+        return MASK
     if isinstance(value, Mapping):
         return {
-            key: MASK if is_sensitive_name(key) else redact_value(item, depth + 1)
+            key: MASK if is_sensitive_name(key) else redact_value(item, depth + 1, redact=redact)
             for key, item in value.items()
         }
-    if isinstance(value, (list, tuple)):
-        return type(value)(redact_value(item, depth + 1) for item in value)
-    return value
+    items = [redact_value(item, depth + 1, redact=redact) for item in value]
+    # The base type, not type(value): a namedtuple's constructor takes fields, not one iterable.
+    base = next(kind for kind in _SEQUENCES if isinstance(value, kind))
+    return base(items)
 
 
 class RequestIDFilter(logging.Filter):
@@ -126,12 +147,13 @@ class RedactingFilter(logging.Filter):
     stored back without arguments, so a value masked here cannot come back
     through ``%s`` formatting in the next handler. The traceback text is
     redacted too; its lines are kept (``TextFormatter`` indents them).
-    Subclass and override ``redact`` to change what is masked.
+    Subclass and override ``redact`` to change what is masked, in the message,
+    the traceback and string extras alike.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "_drf_hardening_redacted", False):
-            record.msg = escape_text(self.redact(record.getMessage()))
+            record.msg = escape_text(self.redact(self._message(record)))
             record.args = None
             if record.exc_info and not record.exc_text:
                 record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -139,16 +161,28 @@ class RedactingFilter(logging.Filter):
                 record.exc_text = self.redact(record.exc_text)
             if record.stack_info:
                 record.stack_info = self.redact(record.stack_info)
-            for name in set(vars(record)) - _RECORD_ATTRIBUTES:
+            for name in set(vars(record)) - RECORD_ATTRIBUTES:
                 if name == "request_id" or name.startswith("_"):
                     continue
                 value = getattr(record, name)
-                setattr(record, name, MASK if is_sensitive_name(name) else redact_value(value))
+                safe = MASK if is_sensitive_name(name) else redact_value(value, redact=self.redact)
+                setattr(record, name, safe)
             record._drf_hardening_redacted = True
         return True
 
     def redact(self, text: str) -> str:
+        """Mask credentials in ``text``; ``redact_text`` unless overridden."""
         return redact_text(text)
+
+    @staticmethod
+    def _message(record: logging.LogRecord) -> str:
+        try:
+            return record.getMessage()
+        except Exception:
+            # A filter runs before the handler's own error handling: an exception
+            # here would leave logger.info() in the caller (a 500 for a bad "%d" in
+            # someone's log call). Keep the parts, unformatted, as data.
+            return f"{record.msg!s} % {record.args!r}"
 
 
 class TextFormatter(logging.Formatter):
@@ -190,7 +224,7 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None) or "-",
         }
-        for name in sorted(set(vars(record)) - _RECORD_ATTRIBUTES):
+        for name in sorted(set(vars(record)) - RECORD_ATTRIBUTES):
             if name not in payload and name not in self.skipped_extras and name[:1] != "_":
                 payload[name] = getattr(record, name)
         if record.exc_info and not record.exc_text:

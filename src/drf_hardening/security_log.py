@@ -4,8 +4,9 @@ Every record has the event name as its message and these ``extra`` fields,
 which ``JSONFormatter`` (or python-json-logger) writes as keys: ``event``,
 ``client_ip``, ``user_id``, ``method``, ``path``, ``status``, ``request_id``,
 plus the caller's own. Credentials never get in: the record is built from
-the request's line and identity only (no headers, cookies or body), and a
-caller's field whose name looks like a credential is masked.
+the request's line and identity only (no headers, cookies or body), and the
+caller's fields are redacted like log extras (``redact_value``: a name that
+looks like a credential is masked, nested values too, line breaks escaped).
 docs/logging.md lists every event the library emits.
 """
 
@@ -15,16 +16,32 @@ import logging
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import LazyObject, empty
+from rest_framework.exceptions import APIException, ValidationError
 
-from drf_hardening.logging import MASK, escape_text, is_sensitive_name
+from drf_hardening.client_ip import get_client_ip
+from drf_hardening.logging import (
+    MASK,
+    RECORD_ATTRIBUTES,
+    escape_text,
+    is_sensitive_name,
+    redact_value,
+)
 from drf_hardening.request_id import get_request_id
+from drf_hardening.text_policy import CODES as TEXT_POLICY_CODES
 
 logger = logging.getLogger("drf_hardening.security")
 
-# LogRecord attributes a caller's field must not overwrite (``extra=`` raises on them).
-_RESERVED = frozenset(
-    vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
-)
+#: ``StrictCharField`` codes that mean the characters themselves were refused
+#: (control, bidi, invisible, look-alike...): an ``input_rejected`` event. The
+#: length and blank codes are everyday mistakes, and ``blank`` is DRF's too.
+INPUT_REJECTED_CODES = frozenset(TEXT_POLICY_CODES) - {
+    "not_a_string",
+    "too_long",
+    "too_many_bytes",
+    "too_short",
+    "blank",
+}
 
 
 def log_event(event: str, request: Any, **fields: Any) -> None:
@@ -45,7 +62,7 @@ def log_event(event: str, request: Any, **fields: Any) -> None:
     logged.add(event)
     record: dict[str, Any] = {
         "event": event,
-        "client_ip": _client_ip(django_request),
+        "client_ip": get_client_ip(django_request),
         "user_id": _user_id(request),
         "method": django_request.method,
         "path": escape_text(django_request.path),
@@ -53,11 +70,9 @@ def log_event(event: str, request: Any, **fields: Any) -> None:
         "request_id": get_request_id(),
     }
     for name, value in fields.items():
-        key = f"{name}_" if name in _RESERVED else name
-        if is_sensitive_name(name):
-            record[key] = MASK
-        else:
-            record[key] = escape_text(value) if isinstance(value, str) else value
+        # ``extra=`` raises on a LogRecord attribute: keep the field under another name.
+        key = f"{name}_" if name in RECORD_ATTRIBUTES else name
+        record[key] = MASK if is_sensitive_name(name) else redact_value(value)
     status = record["status"]
     level = logging.ERROR if isinstance(status, int) and status >= 500 else logging.WARNING
     logger.log(
@@ -73,27 +88,38 @@ def log_event(event: str, request: Any, **fields: Any) -> None:
     )
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    try:
-        # Imported here: client_ip is written alongside this module and imports conf.
-        from drf_hardening.client_ip import get_client_ip
-    except ModuleNotFoundError:  # pragma: no cover - only until client_ip lands
-        remote: str | None = request.META.get("REMOTE_ADDR")
-        return remote
-    return get_client_ip(request)
-
-
 def _user_id(request: Any) -> Any:
     """The authenticated user's primary key, or ``None``; never triggers authentication.
 
-    On DRF's ``Request``, ``.user`` runs the authenticators again when they have
-    not run yet (for example when the error happened before them): read the
-    cached ``_user`` only.
+    Only a user that is already loaded is read. On DRF's ``Request``, ``.user``
+    runs the authenticators when they have not run yet (the error happened
+    before them); on Django's request, ``.user`` is a lazy object that loads the
+    session and the user from the database, which may be what just failed (a
+    500 in ``handler500``). Either would be slow at best, and raise at worst.
     """
     if hasattr(request, "_request"):
         user = getattr(request, "_user", None)
     else:
-        user = getattr(request, "user", None)
+        user = vars(request).get("user")
+        if isinstance(user, LazyObject):
+            loaded = user._wrapped
+            user = None if loaded is empty else loaded
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return user.pk
+
+
+def rejected_input_codes(exc: APIException) -> list[str]:
+    """The ``INPUT_REJECTED_CODES`` in a ``ValidationError``, sorted; ``[]`` for other errors."""
+    if not isinstance(exc, ValidationError):
+        return []
+    return sorted(_codes(exc.get_codes()) & INPUT_REJECTED_CODES)
+
+
+def _codes(codes: Any) -> set[str]:
+    """Every code in ``APIException.get_codes()``, however nested."""
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        return set().union(*map(_codes, codes))
+    return {str(codes)}

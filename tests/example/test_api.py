@@ -9,10 +9,12 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
+from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient, APIRequestFactory
 
 from tasks.models import Task
 from tasks.permissions import IsOwner
+from tasks.serializers import RegisterSerializer
 from tests.example.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -449,3 +451,20 @@ def test_is_owner_refuses_another_users_object(alice: Any, bob: Any, alice_task:
     assert IsOwner().has_object_permission(request, None, alice_task) is False
     request.user = alice.user
     assert IsOwner().has_object_permission(request, None, alice_task) is True
+
+
+def test_browsers_get_json_too(anon: APIClient) -> None:
+    response = anon.get("/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+
+
+def test_register_race_on_the_same_name_is_a_400_not_a_500(anon: APIClient) -> None:
+    # Two requests pass the "taken?" check at once; the database's unique index decides.
+    serializer = RegisterSerializer(data={"username": "dave", "password": PASSWORD})
+    assert serializer.is_valid()
+    get_user_model().objects.create_user("dave", password=PASSWORD)  # the other request
+    with pytest.raises(ValidationError) as error:
+        serializer.save()
+    assert error.value.detail == {"username": ["This username is taken."]}
+    assert get_user_model().objects.filter(username="dave").count() == 1

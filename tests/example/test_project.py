@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from rest_framework.authtoken.models import Token
 
-from taskmanager.settings import env_flag, env_list, parse_rates
+from taskmanager.settings import env_flag, env_int, env_list, parse_rates
 from tasks.models import Task
 from tests.example.conftest import EXAMPLE_PROJECT
 
@@ -149,6 +149,12 @@ def test_env_flag_and_list(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(ImproperlyConfigured, match="EXAMPLE_FLAG must be 1 or 0"):
         env_flag("EXAMPLE_FLAG", False)
     assert env_list("EXAMPLE_LIST_UNSET") is None
+    assert env_int("EXAMPLE_INT_UNSET", 7) == 7
+    monkeypatch.setenv("EXAMPLE_INT", "2")
+    assert env_int("EXAMPLE_INT", 0) == 2
+    monkeypatch.setenv("EXAMPLE_INT", "two")
+    with pytest.raises(ImproperlyConfigured, match="EXAMPLE_INT must be a whole number"):
+        env_int("EXAMPLE_INT", 0)
     monkeypatch.setenv("EXAMPLE_LIST", " a, ,b ")
     assert env_list("EXAMPLE_LIST") == ["a", "b"]
 

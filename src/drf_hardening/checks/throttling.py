@@ -163,24 +163,27 @@ def check_ipv6_prefix(**kwargs: Any) -> Messages:
     ]
 
 
-def _throttle_classes() -> list[Any]:
+def _throttle_classes() -> list[tuple[str, Any]]:
+    """``(path as written, class)`` of each importable ``DEFAULT_THROTTLE_CLASSES`` entry."""
     paths = _rest_framework().get("DEFAULT_THROTTLE_CLASSES") or ()
     if not isinstance(paths, list | tuple):
         return []  # a bare string is drf_hardening.E011
     classes = []
     for path in paths:
         try:
-            classes.append(import_string(path) if isinstance(path, str) else path)
+            cls = import_string(path) if isinstance(path, str) else path
         except (ImportError, ValueError):
             continue  # DRF reports an unimportable class itself, on the first request
+        classes.append(
+            (path if isinstance(path, str) else f"{cls.__module__}.{cls.__qualname__}", cls)
+        )
     return classes
 
 
 def check_drf_throttles(**kwargs: Any) -> Messages:
     messages: Messages = []
     rates = _rest_framework().get("DEFAULT_THROTTLE_RATES") or {}
-    for cls in _throttle_classes():
-        name = f"{cls.__module__}.{cls.__qualname__}"
+    for name, cls in _throttle_classes():
         if cls.__module__ == "rest_framework.throttling":
             messages.append(
                 Warning(
