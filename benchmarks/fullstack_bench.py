@@ -1,4 +1,4 @@
-"""Full-stack cost of the production preset: the task list under gunicorn, three ways.
+"""Full-stack cost of the production preset: the task list under gunicorn, four ways.
 
 (a) tutorial: the same endpoint hardened by hand with DRF only (tutorial_settings.py),
     DRF's throttles on the local-memory cache;
@@ -12,8 +12,9 @@ Run from the repository root with the dev venv (gunicorn, redis-server installed
 
 Each round sends the same load to every configuration in turn (rotating which goes
 first); the table gives medians over rounds, and each ratio is computed within a
-round, then its median taken. Many users share the load, each far below its
-rates, so every answer is a 200 and each throttle does its full work. Requests
+round, then its median and interquartile range taken. Many users share the load,
+each far below its rates, so every answer is a 200 and each throttle does its
+full work. Requests
 go straight to gunicorn with the headers a proxy would add (one trusted proxy),
 so nginx's cost is not in the numbers. Not a test: nothing here asserts a time.
 
@@ -78,7 +79,7 @@ def percentile(values: list[float], fraction: float) -> float:
 def ratio(values: list[float]) -> str:
     """Median of per-round ratios, with their interquartile range."""
     q1, q2, q3 = statistics.quantiles(values, n=4)
-    return f"{q2:.2f} [{q1:.2f}–{q3:.2f}]"
+    return f"{q2:.2f} [{q1:.2f}-{q3:.2f}]"
 
 
 def cpu_seconds(pids: list[int]) -> float:

@@ -390,6 +390,15 @@ def test_throttled_is_429_with_retry_after(client: Client, error_format: str) ->
     )
 
 
+def test_status_python_has_no_name_for_keeps_the_format(client: Client, error_format: str) -> None:
+    # HTTPStatus(499) raises ValueError; the problem format must not turn it into a 500.
+    response = client.get("/api/odd-status/")
+
+    expect(response, error_format, 499, "client_closed_request", "Client closed the request.")
+    if error_format == "problem":
+        assert response.json()["title"] == "Client Error"
+
+
 # Request ids ----------------------------------------------------------------
 
 

@@ -92,3 +92,13 @@ def test_render_unknown_format_falls_back_to_envelope() -> None:
     body: Any = render(info(exceptions.NotFound()), "xml")
 
     assert body["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("status", "title"), [(404, "Not Found"), (460, "Client Error"), (599, "Server Error")]
+)
+def test_problem_title_of_every_status(status: int, title: str) -> None:
+    exc = exceptions.APIException()
+    exc.status_code = status
+
+    assert problem(info(exc))["title"] == title

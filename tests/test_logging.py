@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import json
 import logging
+from collections import namedtuple
 from typing import Any
 
 import pytest
 
 from drf_hardening.logging import (
     MASK,
+    MAX_DEPTH,
     JSONFormatter,
     RedactingFilter,
     RequestIDFilter,
@@ -50,6 +52,15 @@ def redacted(record: Any) -> Any:
         ("Cookie: sessionid=abc; theme=dark", "Cookie: [REDACTED]"),
         ("Set-Cookie: sessionid=abc; HttpOnly\nnext", "Set-Cookie: [REDACTED]\nnext"),
         ("X-Api-Key: k3y-value", "X-Api-Key: [REDACTED]"),
+        ("Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: [REDACTED]"),
+        (
+            'Authorization: Digest username="bob", response="6629fae49393a053"\nnext',
+            "Authorization: [REDACTED]\nnext",
+        ),
+        ('{"Authorization": "Bearer abc"}', '{"Authorization": "[REDACTED]"}'),
+        ("GET /cb?token=abc&state=1", "GET /cb?token=[REDACTED]&state=1"),
+        ("GET /cb?access_token=abc", "GET /cb?access_token=[REDACTED]"),
+        ("jwt=eyJ0eXAi", "jwt=[REDACTED]"),
         (
             "client_secret=s3cr3t, refresh_token=r3fr3sh",
             "client_secret=[REDACTED], refresh_token=[REDACTED]",
@@ -61,6 +72,20 @@ def redacted(record: Any) -> Any:
 )
 def test_redact_text(text: str, expected: str) -> None:
     assert redact_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "unit", ["a-", "a=", "x='", "token='", "token-", "Cookie='a", "Token ", "authorization: "]
+)
+def test_redact_text_is_linear_on_hostile_text(unit: str) -> None:
+    # It runs on user text in every record (Django logs each 404's path). No clock
+    # here: the old name pattern needed about 40 s for 16 KB of "a-" and grows with
+    # the square, so on these 200 KB it would not finish within any CI job's limit.
+    text = unit * (200_000 // len(unit))
+
+    redacted = redact_text(text + " password=hunter2")
+
+    assert "hunter2" not in redacted
 
 
 def test_redact_value_walks_structures() -> None:
@@ -83,16 +108,47 @@ def test_redact_value_stops_on_self_reference() -> None:
     loop: list[Any] = []
     loop.append(loop)
 
-    assert redact_value(loop) is not None
+    value = redact_value(loop)
+    for _ in range(MAX_DEPTH):
+        [value] = value
+    assert value == MASK
+
+
+def test_redact_value_masks_what_is_too_deep_to_walk() -> None:
+    deep: dict[str, Any] = {"password": "leak"}
+    for _ in range(MAX_DEPTH + 2):
+        deep = {"x": deep}
+
+    assert "leak" not in repr(redact_value(deep))
+
+
+def test_redact_value_handles_tuple_subclasses_sets_and_bytes() -> None:
+    Point = namedtuple("Point", "x y")
+
+    assert redact_value(
+        {"point": Point(1, "token=t0k3n"), "set": {"password=p"}, "raw": b"Authorization: Token t"}
+    ) == {
+        "point": (1, "token=[REDACTED]"),
+        "set": {"password=[REDACTED]"},
+        "raw": "Authorization: [REDACTED]",
+    }
 
 
 def test_escape_text_escapes_every_line_break() -> None:
-    text = "a\r\nb\nc\rd\x0be\x0cf\x85g\u2028h\u2029i"
+    text = "a\r\nb\nc\rd\x0be\x0cf\x1cg\x85h\u2028i\u2029j"
 
     escaped = escape_text(text)
 
     assert len(escaped.splitlines()) == 1
     assert escaped.startswith("a\\r\\nb\\nc\\rd")
+
+
+def test_escape_text_escapes_terminal_controls_and_keeps_text() -> None:
+    # ESC [1A moves a terminal's cursor up: the next bytes would paint over the record above.
+    assert escape_text("ok\x1b[1A\x1b[2Kforged\x00\x7f\x9b") == (
+        "ok\\x1b[1A\\x1b[2Kforged\\x00\\x7f\\x9b"
+    )
+    assert escape_text("tab\tcafé 東京 ✓") == "tab\tcafé 東京 ✓"
 
 
 def test_redacting_filter_masks_message_args_and_extras() -> None:
@@ -140,6 +196,40 @@ def test_redacting_filter_escapes_crlf_in_user_text() -> None:
     redacted(record)
 
     assert record.getMessage() == "login failed for bob\\r\\nFAKE LOG LINE"
+
+
+def test_redacting_filter_survives_a_bad_format_string() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter())
+    logger = logging.getLogger("tests.bad_format")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        # Without the filter, logging reports this on stderr and goes on; with it,
+        # getMessage() raised into the caller (a 500 for a typo in someone's log call).
+        logger.warning("%d items for token=%s", "many", "abc123secret\nFAKE")
+    finally:
+        logger.removeHandler(handler)
+
+    line = stream.getvalue()
+    assert line.count("\n") == 1
+    assert line.startswith("%d items for token=[REDACTED] [arguments left out")
+    assert "abc123secret" not in line
+
+
+def test_redacting_filter_subclass_redacts_extras_too() -> None:
+    class HideOrderNumbers(RedactingFilter):
+        def redact(self, text: str) -> str:
+            return super().redact(text).replace("ORD-42", "ORD-**")
+
+    record = make_record("order ORD-42", detail={"note": "see ORD-42"}, note="ORD-42")
+
+    HideOrderNumbers().filter(record)
+
+    assert record.getMessage() == "order ORD-**"
+    assert record.detail == {"note": "see ORD-**"}
+    assert record.note == "ORD-**"
 
 
 def test_redacting_filter_runs_once_per_record() -> None:

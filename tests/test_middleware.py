@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
@@ -48,6 +48,8 @@ def test_async_views_get_the_policy_too() -> None:
 
     middleware = ContentSecurityPolicyMiddleware(async_view)  # type: ignore[arg-type]
     assert asyncio.iscoroutinefunction(middleware)
-    # async_to_sync, not asyncio.run: a session fixture (Playwright) may own a running loop.
-    response = async_to_sync(middleware)(RequestFactory().get("/"))
+    # In a thread of its own: the session's Playwright browser owns this thread's event loop.
+    request = RequestFactory().get("/")
+    with ThreadPoolExecutor(1) as pool:
+        response = pool.submit(asyncio.run, middleware(request)).result()  # type: ignore[arg-type]
     assert response["Content-Security-Policy"] == API_POLICY

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -163,6 +164,29 @@ def test_concurrent_async_requests_keep_their_own_ids() -> None:
 
     assert first.content == b"first-request|first-request"
     assert second.content == b"second-request|second-request"
+
+
+def test_concurrent_threaded_requests_keep_their_own_ids() -> None:
+    # Both views are inside their request at once (the barrier), as under a threaded
+    # WSGI server: a module-level or process-wide id would show the other's.
+    both_inside = threading.Barrier(2, timeout=30)  # a guard against hanging, not a timing
+
+    def waiting_view(request: HttpRequest) -> HttpResponse:
+        before = get_request_id()
+        both_inside.wait()
+        return HttpResponse(f"{before}|{get_request_id()}")
+
+    middleware = RequestIDMiddleware(waiting_view)
+
+    def handle(request_id: str) -> tuple[bytes, str | None]:
+        response = middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID=request_id))
+        return response.content, get_request_id()  # what the worker thread keeps after
+
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        first, second = executor.map(handle, ["thread-one-id", "thread-two-id"])
+
+    assert first == (b"thread-one-id|thread-one-id", None)
+    assert second == (b"thread-two-id|thread-two-id", None)
 
 
 def test_log_records_inside_a_request_carry_its_id(caplog: Any) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.test import Client, RequestFactory
+from django.utils.functional import SimpleLazyObject
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
@@ -69,6 +70,30 @@ def test_log_event_records_authenticated_user(events: pytest.LogCaptureFixture) 
     assert security(events)[0].user_id == user.pk  # type: ignore[attr-defined]
 
 
+@pytest.mark.django_db
+def test_log_event_reads_a_lazy_user_already_loaded(events: pytest.LogCaptureFixture) -> None:
+    user = User.objects.create(username="alice")
+    request = RequestFactory().get("/")
+    request.user = SimpleLazyObject(lambda: user)  # type: ignore[assignment]
+    assert request.user.is_authenticated  # the view used it: loaded
+
+    log_event("permission_denied", request, status=403)
+
+    assert security(events)[0].user_id == user.pk  # type: ignore[attr-defined]
+
+
+def test_log_event_does_not_load_a_lazy_user(events: pytest.LogCaptureFixture) -> None:
+    def load_user() -> Any:
+        raise AssertionError("log_event loaded the session and the user")
+
+    request = RequestFactory().get("/")
+    request.user = SimpleLazyObject(load_user)  # type: ignore[assignment]
+
+    log_event("server_error", request, status=500)
+
+    assert security(events)[0].user_id is None  # type: ignore[attr-defined]
+
+
 def test_log_event_anonymous_user_is_none(events: pytest.LogCaptureFixture) -> None:
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
@@ -109,6 +134,19 @@ def test_log_event_masks_credential_named_fields(events: pytest.LogCaptureFixtur
     assert record.password == MASK  # type: ignore[attr-defined]
     assert record.api_key == MASK  # type: ignore[attr-defined]
     assert record.username == "bob"  # type: ignore[attr-defined]
+
+
+def test_log_event_redacts_nested_fields(events: pytest.LogCaptureFixture) -> None:
+    log_event(
+        "upstream_refused",
+        RequestFactory().get("/"),
+        upstream={"headers": {"Authorization": "Token abc123secret"}, "note": "a\nb"},
+        attempts=[{"api_key": "k-123"}],
+    )
+
+    record = security(events)[0]
+    assert record.upstream == {"headers": {"Authorization": MASK}, "note": "a\\nb"}  # type: ignore[attr-defined]
+    assert record.attempts == [{"api_key": MASK}]  # type: ignore[attr-defined]
 
 
 def test_log_event_renames_reserved_fields(events: pytest.LogCaptureFixture) -> None:
@@ -189,6 +227,64 @@ def test_handler_logs_security_event(
     assert record.path == url  # type: ignore[attr-defined]
     assert record.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
     assert "abc123secret" not in repr(vars(record))
+
+
+@pytest.mark.urls("tests.urls_errors")
+def test_handler500_logs_without_touching_the_database(
+    settings: Any, events: pytest.LogCaptureFixture
+) -> None:
+    # No django_db mark: any query raises, as when the database is what failed.
+    # With a session cookie, reading request.user would load the session from it.
+    settings.MIDDLEWARE = [
+        REQUEST_ID_MIDDLEWARE,
+        "django.contrib.sessions.middleware.SessionMiddleware",
+        "django.contrib.auth.middleware.AuthenticationMiddleware",
+    ]
+    client = Client(raise_request_exception=False)
+    client.cookies["sessionid"] = "a" * 32
+
+    response = client.get("/plain/boom/")
+
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
+    [record] = security(events)
+    assert (record.event, record.user_id) == ("server_error", None)  # type: ignore[attr-defined]
+
+
+@pytest.mark.urls("tests.urls_errors")
+@pytest.mark.parametrize(
+    ("data", "codes"),
+    [
+        ({"author": "admin\u202egnp.exe"}, ["bidi_control"]),
+        (
+            {"author": "bob", "replies": ["ok", "x\u200by", "\x1b[2J"]},
+            ["control_character", "invisible_character"],
+        ),
+    ],
+)
+def test_handler_logs_input_rejected_by_the_text_policy(
+    client: Client, events: pytest.LogCaptureFixture, data: dict[str, Any], codes: list[str]
+) -> None:
+    response = client.post("/api/comment/", data, content_type="application/json")
+
+    assert response.status_code == 400
+    [record] = security(events)
+    assert record.event == "input_rejected"  # type: ignore[attr-defined]
+    assert record.status == 400  # type: ignore[attr-defined]
+    assert record.codes == codes  # type: ignore[attr-defined]
+    assert record.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
+    assert "\u202e" not in repr(vars(record))
+
+
+@pytest.mark.urls("tests.urls_errors")
+def test_handler_logs_no_event_for_everyday_text_mistakes(
+    client: Client, events: pytest.LogCaptureFixture
+) -> None:
+    client.post("/api/comment/", {"author": ""}, content_type="application/json")
+    client.post("/api/comment/", {"author": "x" * 30}, content_type="application/json")
+    client.post("/api/comment/", {}, content_type="application/json")
+
+    assert security(events) == []
 
 
 @pytest.mark.urls("tests.urls_errors")

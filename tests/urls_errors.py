@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from drf_hardening.fields import StrictCharField
 from drf_hardening.throttling import AnonRateThrottle
 
 handler400 = "drf_hardening.views.handler400"
@@ -72,6 +73,18 @@ class Validate(JSONView):
 class ValidateMany(JSONView):
     def post(self, request: Request) -> Response:
         serializer = Item(data=request.data, many=True)
+        serializer.is_valid(raise_exception=True)
+        return Response(serializer.validated_data)
+
+
+class Comment(serializers.Serializer[Any]):
+    author = StrictCharField(max_length=20)
+    replies = serializers.ListField(child=StrictCharField(), required=False)
+
+
+class PostComment(JSONView):
+    def post(self, request: Request) -> Response:
+        serializer = Comment(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response(serializer.validated_data)
 
@@ -125,6 +138,19 @@ class ReadBody(JSONView):
 class Suspicious(JSONView):
     def get(self, request: Request) -> Response:
         raise SuspiciousOperation("Invalid HTTP_HOST header: 'evil.example'")
+
+
+class Teapot(exceptions.APIException):
+    """A status Python's ``HTTPStatus`` has no name for."""
+
+    status_code = 499
+    default_detail = "Client closed the request."
+    default_code = "client_closed_request"
+
+
+class OddStatus(JSONView):
+    def get(self, request: Request) -> Response:
+        raise Teapot()
 
 
 class AlwaysThrottled(BaseThrottle):
@@ -187,6 +213,8 @@ urlpatterns = [
     path("api/validate/", Validate.as_view()),
     path("api/validate-many/", ValidateMany.as_view()),
     path("api/validation-message/", RaiseValidationMessage.as_view()),
+    path("api/comment/", PostComment.as_view()),
+    path("api/odd-status/", OddStatus.as_view()),
     path("api/token/", TokenProtected.as_view()),
     path("api/forbidden/", Forbidden.as_view()),
     path("api/django-forbidden/", DjangoForbidden.as_view()),

@@ -35,7 +35,16 @@ SENSITIVE_NAME = re.compile(
 )
 
 _SCHEMES = r"(?:Basic|Bearer|Token|Digest|Api-Key|JWT)"
-_NAME = rf"[\w.-]*(?:{SENSITIVE_NAME.pattern})[\w.-]*"
+# A whole name (``X-Api-Key``, ``user.password``) that contains a sensitive
+# word. Written to run in linear time on any text, since it runs on user text in
+# every record: it starts only where a name starts, looks for the word inside
+# that name, then takes the name whole, an atomic group spelt as a lookahead
+# plus a backreference (``(?>...)`` needs Python 3.11). The obvious
+# ``[\w.-]*(?:word)[\w.-]*`` takes 38 s on 16 KB of ``a-a-a-``.
+_NAME = (
+    rf"(?<![\w.-])(?=[\w.-]*?(?:{SENSITIVE_NAME.pattern}))"
+    r"(?=(?P<name>[\w.-]+))(?P=name)"
+)
 # Values with several parts: ``Cookie: a=1; b=2``, ``Set-Cookie``, and the
 # ``Authorization``/``Proxy-Authorization`` header line, whose Digest form is
 # ``Digest username="bob", response="<hash of the password>"``. Mask to the
@@ -46,10 +55,11 @@ _WHOLE_VALUE = re.compile(
     re.IGNORECASE,
 )
 # ``name: value``, ``name=value``, ``"name": "value"``, ``'name': 'value'``. An
-# unquoted Authorization value keeps its scheme word (``Token``, ``Bearer``).
+# unquoted value takes its scheme word (``Token``, ``Bearer``) with it. A quote
+# that never closes masks to the end of the line (and keeps the scan linear).
 _PAIR = re.compile(
-    rf"""(?P<key>\b{_NAME}["']?\s*[:=]\s*)"""
-    rf"""(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)|(?!\[REDACTED\])(?:{_SCHEMES}\s+)?[^\s,;&"'}}\])]+)""",
+    rf"""(?P<key>{_NAME}["']?\s*[:=]\s*)"""
+    rf"""(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)?|(?!\[REDACTED\])(?:{_SCHEMES}\s+)?[^\s,;&"'}}\])]+)""",
     re.IGNORECASE,
 )
 # A bare credential such as the value of ``request.headers["Authorization"]``.
@@ -181,8 +191,9 @@ class RedactingFilter(logging.Filter):
         except Exception:
             # A filter runs before the handler's own error handling: an exception
             # here would leave logger.info() in the caller (a 500 for a bad "%d" in
-            # someone's log call). Keep the parts, unformatted, as data.
-            return f"{record.msg!s} % {record.args!r}"
+            # someone's log call). The arguments are left out: away from the
+            # format string that named them, a secret among them cannot be told.
+            return f"{record.msg!s} [arguments left out: they do not fit the format]"
 
 
 class TextFormatter(logging.Formatter):
