@@ -123,3 +123,17 @@ def test_username_field_from_user_model_by_default(rf) -> None:  # type: ignore[
     assert "alice" not in key.lower()  # hashed, never the username itself
     empty = Request(rf.post("/", "username=+", content_type=form), parsers=[FormParser()])
     assert LoginRateThrottle().get_username_cache_key(empty, None) is None  # type: ignore[arg-type]
+
+
+def test_login_accepts_only_the_projects_parsers(client: Client, settings: Any) -> None:
+    settings.REST_FRAMEWORK = {"DEFAULT_PARSER_CLASSES": ["drf_hardening.parsers.JSONParser"]}
+    form = login(client, "alice", PASSWORD)
+    assert form.status_code == 415
+    as_json = client.post(
+        "/login/",
+        {"username": "alice", "password": PASSWORD},
+        content_type="application/json",
+        REMOTE_ADDR="198.51.100.8",
+    )
+    assert as_json.status_code == 200
+    assert "token" in as_json.json()

@@ -136,10 +136,18 @@ def test_wiring_checks_ignore_projects_without_our_handler(wired: Any) -> None:
     assert run_all() == []
 
 
-def test_errors_stop_manage_py_check(settings: Any) -> None:
-    settings.DRF_HARDENING = {"ERROR_FORMAT": "xml"}
+@pytest.mark.parametrize(
+    ("key", "value", "check_id"),
+    [
+        ("ERROR_FORMAT", "xml", "E060"),
+        ("REQUEST_ID_HEADER", "X Request ID", "E061"),
+        ("API_PATH_PREFIXES", "/api/", "E062"),
+    ],
+)
+def test_errors_stop_manage_py_check(settings: Any, key: str, value: str, check_id: str) -> None:
+    settings.DRF_HARDENING = {key: value}
 
-    with pytest.raises(SystemCheckError, match=r"drf_hardening\.E060"):
+    with pytest.raises(SystemCheckError, match=rf"drf_hardening\.{check_id}"):
         call_command("check")
 
 

@@ -44,6 +44,15 @@ def test_unknown_url_does_not_list_url_patterns(client: Client) -> None:
     assert b"<html" not in response.content.lower()
 
 
+@pytest.mark.django_db
+def test_plain_view_http404_does_not_name_the_model(client: Client, error_format: str) -> None:
+    response = client.get("/plain/missing/")
+
+    expect(response, error_format, 404, "not_found", "Not found.")
+    assert b"User" not in response.content
+    assert b"matches" not in response.content
+
+
 def test_plain_view_exception_is_generic_json_500(
     client: Client, error_format: str, caplog: Any
 ) -> None:

@@ -83,7 +83,8 @@ def test_production_preset_sets_https_headers_and_rest_framework() -> None:
     assert rest["DEFAULT_RENDERER_CLASSES"] == ["rest_framework.renderers.JSONRenderer"]
     assert rest["DEFAULT_PARSER_CLASSES"] == ["drf_hardening.parsers.JSONParser"]
     assert rest["NUM_PROXIES"] == 0
-    assert ns["DRF_HARDENING"] == {"PROFILE": "production", "TRUSTED_PROXIES": 0}
+    assert ns["DRF_HARDENING"]["PROFILE"] == "production"
+    assert ns["DRF_HARDENING"]["TRUSTED_PROXIES"] == 0
     assert ns["SILENCED_SYSTEM_CHECKS"] == ["security.W021"]
     assert ns["INSTALLED_APPS"] == ["rest_framework", "corsheaders", "drf_hardening"]
     assert ns["DATA_UPLOAD_MAX_MEMORY_SIZE"] == 1_048_576
@@ -94,9 +95,35 @@ def test_csp_comes_from_django_on_6_and_from_the_library_on_5_2() -> None:
     new = build_preset(Options(profile="production", allowed_hosts=("a",), django_version=(6, 0)))
     old = build_preset(Options(profile="production", allowed_hosts=("a",), django_version=(5, 2)))
     assert new.settings["SECURE_CSP"] == {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
+    assert "CONTENT_SECURITY_POLICY" not in new.settings["DRF_HARDENING"]
     assert "SECURE_CSP" not in old.settings
+    assert old.settings["DRF_HARDENING"]["CONTENT_SECURITY_POLICY"] == (
+        "default-src 'none'; frame-ancestors 'none'"
+    )
     assert "django.middleware.csp.ContentSecurityPolicyMiddleware" in dict(new.middleware)
     assert "drf_hardening.middleware.ContentSecurityPolicyMiddleware" in dict(old.middleware)
+
+
+@pytest.mark.parametrize("django_version", [(5, 2), (6, 0)])
+def test_development_csp_lets_the_browsable_api_load_its_own_files(
+    django_version: tuple[int, int],
+) -> None:
+    preset = build_preset(Options(profile="development", django_version=django_version))
+    if django_version >= (6, 0):
+        policy = preset.settings["SECURE_CSP"]
+        assert policy == {"default-src": ["'self'"], "frame-ancestors": ["'none'"]}
+    else:
+        policy = preset.settings["DRF_HARDENING"]["CONTENT_SECURITY_POLICY"]
+        assert policy == "default-src 'self'; frame-ancestors 'none'"
+
+
+def test_presets_do_not_share_mutable_values() -> None:
+    first = build_preset(Options(profile="production", allowed_hosts=("a",), django_version=(6, 0)))
+    first.settings["SECURE_CSP"]["default-src"].append("https://evil.example")
+    second = build_preset(
+        Options(profile="production", allowed_hosts=("a",), django_version=(6, 0))
+    )
+    assert second.settings["SECURE_CSP"]["default-src"] == ["'none'"]
 
 
 def test_production_without_hosts_is_an_error_never_star() -> None:

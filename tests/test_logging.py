@@ -181,6 +181,21 @@ def test_redacting_filter_masks_traceback_text() -> None:
     assert "password=[REDACTED]" in record.exc_text
 
 
+def test_redacting_filter_escapes_traceback_text_but_keeps_its_lines() -> None:
+    try:
+        raise ValueError("bad name \x1b[1Aforged\rline")
+    except ValueError as exc:
+        record = make_record("failed", exc=exc)
+    record.stack_info = "Stack (most recent call last):\n  user said \x1b[2J"
+
+    redacted(record)
+
+    assert record.exc_text.startswith("Traceback (most recent call last):\n")
+    assert "ValueError: bad name \\x1b[1Aforged\\rline" in record.exc_text
+    assert "\x1b" not in record.exc_text + record.stack_info
+    assert record.stack_info == "Stack (most recent call last):\n  user said \\x1b[2J"
+
+
 def test_redacting_filter_masks_stack_info() -> None:
     record = make_record("x")
     record.stack_info = "Stack (most recent call last):\n  token=abc123secret"
@@ -304,6 +319,19 @@ def test_json_formatter_writes_unknown_types_as_text() -> None:
     record = make_record("x", when={1, 2})
 
     assert json.loads(JSONFormatter().format(record))["when"] in ("{1, 2}", "{2, 1}")
+
+
+def test_json_formatter_keeps_records_json_cannot_hold() -> None:
+    loop: list[Any] = []
+    loop.append(loop)
+    record = make_record("x", grid={(0, 1): "cell"}, loop=loop, count=3)
+
+    payload = json.loads(JSONFormatter().format(record))
+
+    assert payload["grid"] == "{(0, 1): 'cell'}"
+    assert payload["loop"] == "[[...]]"
+    assert payload["count"] == 3
+    assert payload["message"] == "x"
 
 
 def test_python_json_logger_works_with_the_filters() -> None:

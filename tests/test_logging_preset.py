@@ -163,11 +163,22 @@ def test_failed_token_never_reaches_any_log_output(
         HTTP_AUTHORIZATION="Token abc123secret",
         HTTP_COOKIE="sessionid=cookie123value",
     )
+    client.post(
+        "/api/careless/?access_token=query123value&page=2",
+        {"title": "hello"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer bearer123value",
+        HTTP_PROXY_AUTHORIZATION="Basic proxy123value",
+        HTTP_X_API_KEY="apikey123value",
+    )
+    secrets = ["abc123secret", "cookie123value", "query123value", "bearer123value"]
+    secrets += ["proxy123value", "apikey123value"]
 
     assert response.status_code == 401
     for name, text in outputs(capsys, log_file).items():
-        assert "abc123secret" not in text, name
-        assert "cookie123value" not in text, name
+        for secret in secrets:
+            assert secret not in text, (name, secret)
+        assert "page=2" in text, name  # the rest of the line is still there
         # The records are there, with the secret masked.
         assert "authentication_failed" in text, name
         assert "Unauthorized: /api/token/" in text, name

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
@@ -40,3 +41,11 @@ def test_client_page_size_is_capped() -> None:
 def test_cap_is_read_at_request_time(settings: Any) -> None:
     settings.DRF_HARDENING = {"MAX_PAGE_SIZE": 20}
     assert len(page("?page_size=100000")) == 20
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1.5", "", "\u0661\u0662"])
+def test_a_page_size_that_is_not_a_positive_integer_is_a_400(value: str) -> None:
+    with pytest.raises(ValidationError) as raised:
+        page(f"?page_size={value}")
+    assert raised.value.status_code == 400
+    assert raised.value.get_codes() == {"page_size": ["invalid"]}

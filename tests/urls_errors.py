@@ -182,7 +182,10 @@ class Careless(JSONView):
 
     def post(self, request: Request) -> Response:
         logging.getLogger("tests.careless").warning(
-            "title %s, headers %s", request.data.get("title"), dict(request.headers)
+            "title %s, url %s, headers %s",
+            request.data.get("title"),
+            request.get_full_path(),
+            dict(request.headers),
         )
         return Response({})
 
@@ -193,6 +196,11 @@ def plain_boom(request: HttpRequest) -> HttpResponse:
 
 def plain_forbidden(request: HttpRequest) -> HttpResponse:
     raise PermissionDenied("internal rule 17")
+
+
+def plain_missing(request: HttpRequest) -> HttpResponse:
+    get_object_or_404(User, pk=987654)
+    return HttpResponse("found")
 
 
 def plain_suspicious(request: HttpRequest) -> HttpResponse:
@@ -228,6 +236,7 @@ urlpatterns = [
     path("api/library-throttled/", LibraryThrottled.as_view()),
     path("plain/boom/", plain_boom),
     path("plain/forbidden/", plain_forbidden),
+    path("plain/missing/", plain_missing),
     path("plain/suspicious/", plain_suspicious),
     path("plain/body/", plain_body),
     path("plain/csrf/", plain_csrf),

@@ -16,13 +16,15 @@ Use it in place of DRF's::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 from rest_framework.authtoken import views
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from drf_hardening.auth_guard import record_auth_failure
 from drf_hardening.throttling import LoginRateThrottle
@@ -34,6 +36,13 @@ class ObtainAuthToken(views.ObtainAuthToken):
     throttle_classes = (LoginRateThrottle,)
     #: The request field ``LoginRateThrottle`` reads (DRF's serializer's field).
     username_field = "username"
+
+    def get_parsers(self) -> list[BaseParser]:
+        # DRF's view hard-codes the form and multipart parsers; a JSON-only API should
+        # not accept its passwords in any other body (read at request time).
+        # api_settings has imported the dotted paths; the stubs type them as strings.
+        parser_classes = cast("Sequence[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES)
+        return [parser() for parser in parser_classes]
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:

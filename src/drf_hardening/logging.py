@@ -16,126 +16,41 @@ from __future__ import annotations
 
 import json
 import logging
-import re
-from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
+from drf_hardening.redaction import (
+    MASK,
+    MAX_DEPTH,
+    SENSITIVE_NAME,
+    escape_text,
+    is_sensitive_name,
+    redact_text,
+    redact_value,
+)
 from drf_hardening.request_id import get_request_id
 
-MASK = "[REDACTED]"
+# The redaction functions are re-exported: they are documented under this module.
+__all__ = [
+    "MASK",
+    "MAX_DEPTH",
+    "RECORD_ATTRIBUTES",
+    "SENSITIVE_NAME",
+    "JSONFormatter",
+    "RedactingFilter",
+    "RequestIDFilter",
+    "TextFormatter",
+    "escape_text",
+    "is_sensitive_name",
+    "redact_text",
+    "redact_value",
+]
 
-#: Names whose values are credentials: headers, META keys, form and JSON keys,
-#: query parameters. Matched anywhere in a name, case-insensitively, with
-#: ``-`` and ``_`` alike (``HTTP_AUTHORIZATION``, ``X-Api-Key``, ``csrftoken``).
-SENSITIVE_NAME = re.compile(
-    r"pass(?:word|wd|phrase)?|pwd|secret|token|api[-_]?key|access[-_]?key|private[-_]?key"
-    r"|authori[sz]ation|cookie|session[-_]?id|csrf|credential|signature|jwt",
-    re.IGNORECASE,
-)
-
-_SCHEMES = r"(?:Basic|Bearer|Token|Digest|Api-Key|JWT)"
-# A whole name (``X-Api-Key``, ``user.password``) that contains a sensitive
-# word. Written to run in linear time on any text, since it runs on user text in
-# every record: it starts only where a name starts, looks for the word inside
-# that name, then takes the name whole, an atomic group spelt as a lookahead
-# plus a backreference (``(?>...)`` needs Python 3.11). The obvious
-# ``[\w.-]*(?:word)[\w.-]*`` takes 38 s on 16 KB of ``a-a-a-``.
-_NAME = (
-    rf"(?<![\w.-])(?=[\w.-]*?(?:{SENSITIVE_NAME.pattern}))"
-    r"(?=(?P<name>[\w.-]+))(?P=name)"
-)
-# Values with several parts: ``Cookie: a=1; b=2``, ``Set-Cookie``, and the
-# ``Authorization``/``Proxy-Authorization`` header line, whose Digest form is
-# ``Digest username="bob", response="<hash of the password>"``. Mask to the
-# end of the quoted string or of the line.
-_WHOLE_VALUE = re.compile(
-    r"""(?P<key>\b(?:(?:set-)?cookie["']?\s*[:=]|authori[sz]ation["']?\s*:)\s*)"""
-    r"""(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)|[^\r\n]*)""",
-    re.IGNORECASE,
-)
-# ``name: value``, ``name=value``, ``"name": "value"``, ``'name': 'value'``. An
-# unquoted value takes its scheme word (``Token``, ``Bearer``) with it. A quote
-# that never closes masks to the end of the line (and keeps the scan linear).
-_PAIR = re.compile(
-    rf"""(?P<key>{_NAME}["']?\s*[:=]\s*)"""
-    rf"""(?:b?(?P<q>["'])(?:(?!(?P=q)).)*(?P=q)?|(?!\[REDACTED\])(?:{_SCHEMES}\s+)?[^\s,;&"'}}\])]+)""",
-    re.IGNORECASE,
-)
-# A bare credential such as the value of ``request.headers["Authorization"]``.
-# Real tokens contain a digit; requiring one spares prose like "Token expired".
-_SCHEME_CREDENTIAL = re.compile(rf"\b(?P<key>{_SCHEMES}\s+)(?=[\w.~+/=-]*\d)[\w.~+/=-]{{8,}}")
 
 #: Attributes every ``LogRecord`` has; the others are the ``extra=`` of the call.
 RECORD_ATTRIBUTES = frozenset(
     vars(logging.LogRecord("", 0, "", 0, "", (), None)).keys() | {"message", "asctime"}
 )
-
-
-def is_sensitive_name(name: object) -> bool:
-    """Whether a header, key or field called ``name`` holds a credential."""
-    return isinstance(name, str) and SENSITIVE_NAME.search(name) is not None
-
-
-def redact_text(text: str) -> str:
-    """Mask credential values in free text (``Authorization: Token abc`` -> ``...: [REDACTED]``)."""
-    text = _WHOLE_VALUE.sub(lambda m: _masked(m, m.group("q")), text)
-    text = _PAIR.sub(lambda m: _masked(m, m.group("q")), text)
-    return _SCHEME_CREDENTIAL.sub(lambda m: m.group("key") + MASK, text)
-
-
-def _masked(match: re.Match[str], quote: str | None) -> str:
-    if quote:
-        return f"{match.group('key')}{quote}{MASK}{quote}"
-    return f"{match.group('key')}{MASK}"
-
-
-def escape_text(text: str) -> str:
-    """Escape the control characters (all but tab) and the Unicode line separators.
-
-    User text is logged as data: a username of ``"x\\r\\nFAKE LOG LINE"`` shows
-    as ``x\\r\\nFAKE LOG LINE`` on one line instead of starting a record of its
-    own, and ``ESC [1A`` (cursor up) shows as ``\\x1b[1A`` instead of letting a
-    terminal overwrite the record above (the attack Django fixed in its request
-    log, CVE-2025-48432). Printable non-ASCII text is kept as it is.
-    """
-    return text.translate(_CONTROL_CHARACTERS)
-
-
-_CONTROL_CHARACTERS = {
-    code: chr(code).encode("unicode_escape").decode("ascii")
-    for code in [*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029]
-    if code != 0x09
-}
-_SEQUENCES = (list, tuple, set, frozenset)
-#: How deep ``redact_value`` walks; anything deeper is masked whole.
-MAX_DEPTH = 8
-
-
-def redact_value(value: Any, depth: int = 0, *, redact: Callable[[str], str] = redact_text) -> Any:
-    """Return ``value`` with credentials masked in it, recursing into mappings and sequences.
-
-    Strings go through ``redact`` and ``escape_text``; bytes are decoded first.
-    A container more than ``MAX_DEPTH`` levels down (or a structure that contains
-    itself) is replaced by the mask: what was not walked cannot be known safe.
-    """
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "backslashreplace")
-    if isinstance(value, str):
-        return escape_text(redact(value))
-    if not isinstance(value, (Mapping, *_SEQUENCES)):
-        return value
-    if depth >= MAX_DEPTH:
-        return MASK
-    if isinstance(value, Mapping):
-        return {
-            key: MASK if is_sensitive_name(key) else redact_value(item, depth + 1, redact=redact)
-            for key, item in value.items()
-        }
-    items = [redact_value(item, depth + 1, redact=redact) for item in value]
-    # The base type, not type(value): a namedtuple's constructor takes fields, not one iterable.
-    base = next(kind for kind in _SEQUENCES if isinstance(value, kind))
-    return base(items)
 
 
 class RequestIDFilter(logging.Filter):
@@ -168,9 +83,9 @@ class RedactingFilter(logging.Filter):
             if record.exc_info and not record.exc_text:
                 record.exc_text = logging.Formatter().formatException(record.exc_info)
             if record.exc_text:
-                record.exc_text = self.redact(record.exc_text)
+                record.exc_text = self._multiline(record.exc_text)
             if record.stack_info:
-                record.stack_info = self.redact(record.stack_info)
+                record.stack_info = self._multiline(record.stack_info)
             for name in set(vars(record)) - RECORD_ATTRIBUTES:
                 if name == "request_id" or name.startswith("_"):
                     continue
@@ -183,6 +98,11 @@ class RedactingFilter(logging.Filter):
     def redact(self, text: str) -> str:
         """Mask credentials in ``text``; ``redact_text`` unless overridden."""
         return redact_text(text)
+
+    def _multiline(self, text: str) -> str:
+        # A traceback keeps its lines (TextFormatter indents them); an exception
+        # message inside it is user text like any other.
+        return "\n".join(escape_text(line) for line in self.redact(text).split("\n"))
 
     @staticmethod
     def _message(record: logging.LogRecord) -> str:
@@ -244,8 +164,18 @@ class JSONFormatter(logging.Formatter):
             payload["exc_info"] = record.exc_text
         if record.stack_info:
             payload["stack_info"] = self.formatStack(record.stack_info)
+        try:
+            text = json.dumps(payload, default=str, ensure_ascii=False)
+        except (TypeError, ValueError):
+            # An extra JSON cannot hold even through str() (a dict with tuple keys, a
+            # list that contains itself): write such values as text, not lose the record.
+            text = json.dumps({k: _scalar(v) for k, v in payload.items()}, ensure_ascii=False)
         # json.dumps escapes every control character: a record is always one line.
-        return json.dumps(payload, default=str, ensure_ascii=False).translate(_JSON_LINE_BREAKS)
+        return text.translate(_JSON_LINE_BREAKS)
+
+
+def _scalar(value: Any) -> Any:
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
 # json.dumps escapes C0 controls but leaves these, which some log readers split on.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rest_framework import pagination
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
 from drf_hardening.conf import conf
@@ -13,7 +15,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     The page size comes from ``REST_FRAMEWORK["PAGE_SIZE"]`` as in DRF, and the cap
     from ``DRF_HARDENING["MAX_PAGE_SIZE"]`` (default 100); both are read at request
-    time, where DRF binds ``PAGE_SIZE`` when its module is imported.
+    time, where DRF binds ``PAGE_SIZE`` when its module is imported. A
+    ``?page_size=`` that is not a positive integer is a 400, where DRF silently
+    serves the default size.
     """
 
     page_size_query_param = "page_size"
@@ -25,3 +29,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     @property
     def max_page_size(self) -> int:  # type: ignore[override]
         return conf.MAX_PAGE_SIZE
+
+    def get_page_size(self, request: Request) -> int | None:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
+            raise ValidationError(
+                {self.page_size_query_param: ["A positive integer is required."]}, code="invalid"
+            )
+        return min(int(raw), self.max_page_size)

@@ -30,7 +30,11 @@ CLICKJACKING_MIDDLEWARE = "django.middleware.clickjacking.XFrameOptionsMiddlewar
 #: Anchor meaning "at the end of MIDDLEWARE".
 AT_END = ("*",)
 
-API_CSP = "default-src 'none'; frame-ancestors 'none'"
+#: An API returns data, never a page: nothing may load, nothing may frame it.
+API_CSP = {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
+#: The development profile's browsable API is a page with the project's own scripts
+#: and styles; it may load those, and still nothing may frame it.
+DEVELOPMENT_CSP = {"default-src": ["'self'"], "frame-ancestors": ["'none'"]}
 ONE_YEAR = 31_536_000
 DEVELOPMENT_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -89,6 +93,11 @@ def build_preset(options: Options) -> Preset:
             "DRF_HARDENING": {
                 "PROFILE": options.profile,
                 "TRUSTED_PROXIES": _plain(options.trusted_proxies),
+                **(
+                    {}
+                    if options.django_version >= (6, 0)
+                    else {"CONTENT_SECURITY_POLICY": _csp_header(options)}
+                ),
             },
             "LOGGING": logging_preset(
                 profile=options.profile, log_file=options.log_file, json_format=options.log_json
@@ -153,8 +162,18 @@ def _headers(options: Options) -> dict[str, Any]:
         "CSRF_FAILURE_VIEW": "drf_hardening.views.csrf_failure",
     }
     if options.django_version >= (6, 0):
-        result["SECURE_CSP"] = {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
+        result["SECURE_CSP"] = _csp(options)
     return result
+
+
+def _csp(options: Options) -> dict[str, list[str]]:
+    policy = API_CSP if options.profile == "production" else DEVELOPMENT_CSP
+    return {name: list(values) for name, values in policy.items()}
+
+
+def _csp_header(options: Options) -> str:
+    """The policy as a header value, for the library's middleware on Django 5.2."""
+    return "; ".join(f"{name} {' '.join(values)}" for name, values in _csp(options).items())
 
 
 def _request_limits() -> dict[str, Any]:

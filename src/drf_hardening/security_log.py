@@ -20,13 +20,8 @@ from django.utils.functional import LazyObject, empty
 from rest_framework.exceptions import APIException, ValidationError
 
 from drf_hardening.client_ip import get_client_ip
-from drf_hardening.logging import (
-    MASK,
-    RECORD_ATTRIBUTES,
-    escape_text,
-    is_sensitive_name,
-    redact_value,
-)
+from drf_hardening.logging import RECORD_ATTRIBUTES
+from drf_hardening.redaction import MASK, escape_text, is_sensitive_name, redact_value
 from drf_hardening.request_id import get_request_id
 from drf_hardening.text_policy import CODES as TEXT_POLICY_CODES
 

@@ -38,6 +38,8 @@ from drf_hardening.security_log import log_event
 
 
 class CSRFFailed(exceptions.PermissionDenied):
+    """What ``csrf_failure`` answers: a 403 with its own code, so clients can tell it apart."""
+
     default_detail = _("CSRF verification failed.")
     default_code = "csrf_failed"
 
@@ -74,6 +76,7 @@ def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @requires_csrf_token
 def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """``PermissionDenied`` outside DRF views: a generic 403 and a ``permission_denied`` event."""
     if not is_api_path(request):
         return defaults.permission_denied(request, exception)
     log_event("permission_denied", request, status=403)
@@ -82,6 +85,7 @@ def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @requires_csrf_token
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Unknown URLs and ``Http404`` outside DRF views: a generic 404, whatever the message said."""
     if not is_api_path(request):
         return defaults.page_not_found(request, exception)
     return error_response(request, exceptions.NotFound())

@@ -144,7 +144,7 @@ def production_stack(
 @pytest.fixture
 def stack(production_stack: Stack, redis_server: RedisServer) -> Stack:
     """The production stack with every throttle bucket emptied."""
-    if redis_server.process is None:  # pragma: no cover - a test left it stopped
+    if redis_server.process is None:  # another test of the session stopped it
         redis_server.start()
     redis_server.flush()
     production_stack.gunicorn.assert_running()

@@ -7,6 +7,7 @@ gunicorn tells what reached the application, whatever the browser showed.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -40,6 +41,15 @@ class Page:
     def fetch(self, url: str, **init: Any) -> dict[str, Any]:
         result: dict[str, Any] = self.page.evaluate(FETCH, [url, init])
         return result
+
+    def logged(self, text: str) -> bool:
+        """Whether the console shows ``text``, waiting for messages still on their way."""
+        deadline = time.monotonic() + 10
+        while not any(text in line for line in self.console):
+            if time.monotonic() > deadline:
+                return False
+            self.page.wait_for_timeout(50)  # lets Playwright deliver pending events
+        return True
 
 
 @pytest.fixture
@@ -103,7 +113,7 @@ def test_simple_get_disallowed_origin_blocked_but_reaches_server(
     result = page.fetch(f"{stack.nginx.https_url}{PUBLIC_GET}?{query}")
 
     assert result == {"error": "TypeError: Failed to fetch"}
-    assert any("blocked by CORS policy" in line for line in page.console), page.console
+    assert page.logged("blocked by CORS policy"), page.console
     # CORS is not access control: the server ran the view and answered; only the
     # browser kept the answer from the page.
     assert reached(stack, query, 1) == [("GET", 200)]
@@ -118,6 +128,6 @@ def test_preflighted_post_disallowed_origin_never_reaches_view(
     result = page.fetch(f"{stack.nginx.https_url}{TASKS}?{query}", **post_init(stack))
 
     assert result == {"error": "TypeError: Failed to fetch"}
-    assert any("blocked by CORS policy" in line for line in page.console), page.console
+    assert page.logged("blocked by CORS policy"), page.console
     # Only the preflight arrived; the browser never sent the POST.
     assert reached(stack, query, 1) == [("OPTIONS", 200)]

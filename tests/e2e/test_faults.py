@@ -48,7 +48,7 @@ def fault_redis() -> Iterator[RedisServer]:
 
 @pytest.fixture
 def redis_up(fault_redis: RedisServer) -> RedisServer:
-    if fault_redis.process is None:  # pragma: no cover - a failed test left it stopped
+    if fault_redis.process is None:  # a failed test left it stopped
         fault_redis.start()
     fault_redis.flush()
     return fault_redis
