@@ -11,6 +11,7 @@ from django.core.management.base import SystemCheckError
 
 from drf_hardening.checks import errors
 from drf_hardening.logconfig import logging_preset
+from drf_hardening.logging import RedactingFilter
 
 OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
 
@@ -92,6 +93,31 @@ def test_w061_request_logger_without_redaction(settings: Any) -> None:
 
     assert message.id == "drf_hardening.W061"
     assert "'plain'" in message.msg
+
+
+class OwnRedactingFilter(RedactingFilter):
+    pass
+
+
+@pytest.mark.parametrize(
+    "factory",
+    ["tests.test_checks_errors.OwnRedactingFilter", OwnRedactingFilter, RedactingFilter],
+)
+def test_w061_accepts_subclasses_of_the_filter(settings: Any, factory: Any) -> None:
+    # docs/logging.md tells users to subclass RedactingFilter to add patterns.
+    config = logging_preset(profile="production")
+    config["filters"]["drf_hardening_redact"] = {"()": factory}
+    settings.LOGGING = config
+
+    assert errors.check_unredacted_handlers() == []
+
+
+def test_w061_unimportable_filter_does_not_count(settings: Any) -> None:
+    config = logging_preset(profile="production")
+    config["filters"]["drf_hardening_redact"] = {"()": "no.such.module.Filter"}
+    settings.LOGGING = config
+
+    assert ids(errors.check_unredacted_handlers()) == ["drf_hardening.W061"]
 
 
 def test_w062_request_id_middleware_missing(wired: Any) -> None:

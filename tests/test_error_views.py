@@ -138,6 +138,21 @@ def test_non_api_paths_keep_django_pages(
     assert response["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize("value", [None, "/api/", ["/api/", None]])
+def test_malformed_api_path_prefixes_read_as_every_path(
+    client: Client, settings: Any, value: Any
+) -> None:
+    # drf_hardening.E062 reports it, but checks do not run under gunicorn.
+    settings.DRF_HARDENING = {"API_PATH_PREFIXES": value}
+
+    missing = client.get("/plain/no-such-page/")
+    boom = client.get("/plain/boom/")
+
+    assert (missing.status_code, boom.status_code) == (404, 500)
+    assert missing.json()["error"]["code"] == "not_found"
+    assert boom.json()["error"]["code"] == "server_error"
+
+
 def test_non_api_path_keeps_django_csrf_page(settings: Any) -> None:
     settings.MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
     settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"

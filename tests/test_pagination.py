@@ -49,3 +49,9 @@ def test_a_page_size_that_is_not_a_positive_integer_is_a_400(value: str) -> None
         page(f"?page_size={value}")
     assert raised.value.status_code == 400
     assert raised.value.get_codes() == {"page_size": ["invalid"]}
+
+
+def test_schema_says_pages_and_sizes_start_at_1() -> None:
+    parameters = PageNumberPagination().get_schema_operation_parameters(view=None)  # type: ignore[arg-type]
+    minimums = {p["name"]: p["schema"].get("minimum") for p in parameters}
+    assert minimums == {"page": 1, "page_size": 1}

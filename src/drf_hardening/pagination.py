@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
+from rest_framework.views import APIView
 
 from drf_hardening.conf import conf
 
@@ -39,3 +42,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
                 {self.page_size_query_param: ["A positive integer is required."]}, code="invalid"
             )
         return min(int(raw), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        # Say what get_page_size() enforces, so schema-driven clients and fuzzers agree.
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
+                parameter["schema"]["minimum"] = 1
+        return parameters

@@ -45,8 +45,16 @@ class CSRFFailed(exceptions.PermissionDenied):
 
 
 def is_api_path(request: HttpRequest) -> bool:
-    """Whether ``request.path_info`` starts with one of ``API_PATH_PREFIXES``."""
-    return any(request.path_info.startswith(prefix) for prefix in conf.API_PATH_PREFIXES)
+    """Whether ``request.path_info`` starts with one of ``API_PATH_PREFIXES``.
+
+    A malformed value (check ``drf_hardening.E062``; checks do not run under a
+    production server) is read as the default, every path: raising here would
+    turn each 404 into a bare 500, and JSON never shows Django's debug pages.
+    """
+    prefixes = conf.API_PATH_PREFIXES
+    if not isinstance(prefixes, (list, tuple)) or not all(isinstance(p, str) for p in prefixes):
+        return True
+    return request.path_info.startswith(tuple(prefixes))
 
 
 def error_response(request: HttpRequest, exc: exceptions.APIException) -> HttpResponse:

@@ -14,9 +14,11 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.urls import get_resolver
+from django.utils.module_loading import import_string
 
 from drf_hardening.conf import conf
 from drf_hardening.error_formats import FORMATS
+from drf_hardening.logging import RedactingFilter
 
 Messages = list[CheckMessage]
 OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
@@ -71,7 +73,7 @@ def check_api_path_prefixes(**kwargs: Any) -> Messages:
     return [
         Error(
             f"DRF_HARDENING['API_PATH_PREFIXES'] is {value!r}; it must be a list of paths "
-            "starting with '/' (a single string would be read as one prefix per character).",
+            "starting with '/', not a single string. Until it is, every path answers JSON errors.",
             hint="For example ['/api/'], or ['/'] (the default) for JSON errors on every path.",
             id="drf_hardening.E062",
         )
@@ -106,14 +108,20 @@ def check_unbounded_log_file(**kwargs: Any) -> Messages:
     ]
 
 
-def _filter_classes(logging_config: Mapping[str, Any], names: Sequence[str]) -> set[str]:
+def _redacts(logging_config: Mapping[str, Any], filter_names: Sequence[str]) -> bool:
+    """Whether one of the named filters is ``RedactingFilter`` or a subclass of it."""
     filters: Mapping[str, Any] = logging_config.get("filters") or {}
-    classes = set()
-    for name in names:
+    for name in filter_names:
         definition = filters.get(name)
-        if isinstance(definition, Mapping):
-            classes.add(str(definition.get("()", "")))
-    return classes
+        factory = definition.get("()") if isinstance(definition, Mapping) else None
+        try:
+            # dictConfig takes a dotted path or the class itself.
+            cls = import_string(factory) if isinstance(factory, str) else factory
+        except ImportError:  # dictConfig reports it when the logging is configured
+            continue
+        if isinstance(cls, type) and issubclass(cls, RedactingFilter):
+            return True
+    return False
 
 
 def check_unredacted_handlers(**kwargs: Any) -> Messages:
@@ -127,16 +135,15 @@ def check_unredacted_handlers(**kwargs: Any) -> Messages:
             continue
         for handler_name in logger.get("handlers") or ():
             handler = handlers.get(handler_name, {})
-            filter_names = handler.get("filters") or ()
-            if REDACTING_FILTER not in _filter_classes(logging_config, filter_names):
+            if not _redacts(logging_config, handler.get("filters") or ()):
                 unredacted.add(handler_name)
     if not unredacted:
         return []
     return [
         Warning(
             f"LOGGING['handlers'] {', '.join(map(repr, sorted(unredacted)))} receive "
-            f"{', '.join(REQUEST_LOGGERS)} records without {REDACTING_FILTER}: credentials "
-            "and CR/LF in user text would be written as they are.",
+            f"{', '.join(REQUEST_LOGGERS)} records without {REDACTING_FILTER} (or a "
+            "subclass): credentials and CR/LF in user text would be written as they are.",
             hint=f"Add a filter {{'()': '{REDACTING_FILTER}'}} (and "
             "drf_hardening.logging.RequestIDFilter) to those handlers, as "
             "drf_hardening.logconfig.logging_preset() does. See docs/logging.md.",
