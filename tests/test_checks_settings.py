@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from drf_hardening.checks import ALL_CHECKS
+from drf_hardening.checks import ALL_CHECKS, cors
 from drf_hardening.checks import settings as checks
 
 CORS = "corsheaders.middleware.CorsMiddleware"
@@ -64,18 +64,18 @@ def test_checks_are_bound(settings: Any) -> None:
 def test_allow_all_with_credentials_fires_e001_in_any_profile(settings: Any) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.CORS_ALLOW_CREDENTIALS = True
-    assert ids(checks.check_cors_allow_all) == ["drf_hardening.E001"]
+    assert ids(cors.check_cors_allow_all) == ["drf_hardening.E001"]
 
 
 def test_legacy_allow_all_name_counts_too(settings: Any) -> None:
     settings.CORS_ORIGIN_ALLOW_ALL = True
     settings.CORS_ALLOW_CREDENTIALS = True
-    assert ids(checks.check_cors_allow_all) == ["drf_hardening.E001"]
+    assert ids(cors.check_cors_allow_all) == ["drf_hardening.E001"]
 
 
 def test_allow_all_in_production_fires_e002(production: Any) -> None:
     production.CORS_ALLOW_ALL_ORIGINS = True
-    assert ids(checks.check_cors_allow_all) == ["drf_hardening.E002"]
+    assert ids(cors.check_cors_allow_all) == ["drf_hardening.E002"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E002"):
         call_command("check")
 
@@ -83,12 +83,12 @@ def test_allow_all_in_production_fires_e002(production: Any) -> None:
 def test_allow_all_without_credentials_in_development_passes(settings: Any) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.DRF_HARDENING = {"PROFILE": "development"}
-    assert ids(checks.check_cors_allow_all) == []
+    assert ids(cors.check_cors_allow_all) == []
 
 
 def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
     settings.MIDDLEWARE = [SECURITY, COMMON]
-    assert ids(checks.check_cors_middleware) == ["drf_hardening.E003"]
+    assert ids(cors.check_cors_middleware) == ["drf_hardening.E003"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E003"):
         call_command("check")
 
@@ -96,7 +96,7 @@ def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
 def test_missing_cors_middleware_is_fine_without_corsheaders(settings: Any) -> None:
     settings.MIDDLEWARE = [SECURITY, COMMON]
     settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "corsheaders"]
-    assert ids(checks.check_cors_middleware) == []
+    assert ids(cors.check_cors_middleware) == []
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_missing_cors_middleware_is_fine_without_corsheaders(settings: Any) -> N
 )
 def test_cors_middleware_below_an_answering_one_fires_e004(settings: Any, answering: str) -> None:
     settings.MIDDLEWARE = [SECURITY, answering, CORS]
-    (message,) = checks.check_cors_middleware()
+    (message,) = cors.check_cors_middleware()
     assert message.id == "drf_hardening.E004"
     assert answering in message.msg
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E004"):
@@ -118,7 +118,7 @@ def test_cors_middleware_below_an_answering_one_fires_e004(settings: Any, answer
 
 def test_security_middleware_not_first_fires_w005(settings: Any) -> None:
     settings.MIDDLEWARE = [CORS, SECURITY, COMMON]
-    assert ids(checks.check_security_middleware) == ["drf_hardening.W005"]
+    assert ids(cors.check_security_middleware) == ["drf_hardening.W005"]
 
 
 def test_empty_allowed_hosts_in_production_fires_e005(production: Any) -> None:
@@ -253,7 +253,7 @@ def test_every_message_has_a_hint(settings: Any) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.MIDDLEWARE = [COMMON]
     settings.REST_FRAMEWORK = {}
-    messages = [m for check in checks.CHECKS for m in check()]
+    messages = [m for check in (*cors.CHECKS, *checks.CHECKS) for m in check()]
     assert len(messages) >= 7
     for message in messages:
         assert message.hint, message.id

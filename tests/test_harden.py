@@ -117,6 +117,29 @@ def test_development_csp_lets_the_browsable_api_load_its_own_files(
         assert policy == "default-src 'self'; frame-ancestors 'none'"
 
 
+def test_json_only_development_project_keeps_the_api_csp() -> None:
+    ns: dict[str, Any] = {
+        "REST_FRAMEWORK": {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
+    }
+    harden(ns, profile="development")
+    policy = ns.get("SECURE_CSP") or ns["DRF_HARDENING"]["CONTENT_SECURITY_POLICY"]
+    assert policy in (
+        {"default-src": ["'none'"], "frame-ancestors": ["'none'"]},
+        "default-src 'none'; frame-ancestors 'none'",
+    )
+
+
+def test_production_project_that_opts_into_the_browsable_api_gets_a_csp_it_can_run_under() -> None:
+    ns: dict[str, Any] = {
+        "REST_FRAMEWORK": {
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.BrowsableAPIRenderer"]
+        }
+    }
+    harden(ns, profile="production", allowed_hosts=HOSTS)
+    policy = ns.get("SECURE_CSP") or ns["DRF_HARDENING"]["CONTENT_SECURITY_POLICY"]
+    assert "'self'" in str(policy)
+
+
 def test_presets_do_not_share_mutable_values() -> None:
     first = build_preset(Options(profile="production", allowed_hosts=("a",), django_version=(6, 0)))
     first.settings["SECURE_CSP"]["default-src"].append("https://evil.example")

@@ -22,7 +22,15 @@ from typing import Any
 import django
 from django.core.exceptions import ImproperlyConfigured
 
-from drf_hardening.presets import AT_END, PROFILES, Options, Preset, Profile, build_preset
+from drf_hardening.presets import (
+    AT_END,
+    BROWSABLE_API_RENDERER,
+    PROFILES,
+    Options,
+    Preset,
+    Profile,
+    build_preset,
+)
 from drf_hardening.report import Entry, HardeningReport, Source
 
 #: Nested settings merged key by key, and the sub-dicts merged one level further.
@@ -69,6 +77,7 @@ def harden(
         log_file=log_file,
         log_json=bool(log_json),
         django_version=(django.VERSION[0], django.VERSION[1]),
+        browsable_api_renderer=_browsable_api(namespace),
     )
     if resolved_profile == "production" and not hosts and not namespace.get("ALLOWED_HOSTS"):
         raise ImproperlyConfigured(
@@ -109,6 +118,13 @@ def harden(
     )
     namespace[REPORT_SETTING] = report.as_dict()
     return report
+
+
+def _browsable_api(namespace: Mapping[str, Any]) -> bool | None:
+    """Whether the project's own renderers include the browsable API; None if it set none."""
+    rest_framework = namespace.get("REST_FRAMEWORK") or {}
+    renderers = rest_framework.get("DEFAULT_RENDERER_CLASSES")
+    return None if renderers is None else BROWSABLE_API_RENDERER in renderers
 
 
 def _profile(profile: str | None) -> Profile:

@@ -32,9 +32,10 @@ AT_END = ("*",)
 
 #: An API returns data, never a page: nothing may load, nothing may frame it.
 API_CSP = {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
-#: The development profile's browsable API is a page with the project's own scripts
-#: and styles; it may load those, and still nothing may frame it.
-DEVELOPMENT_CSP = {"default-src": ["'self'"], "frame-ancestors": ["'none'"]}
+#: DRF's browsable API is a page with the project's own scripts and styles: while it
+#: is on, those may load, and still nothing may frame it.
+BROWSABLE_API_CSP = {"default-src": ["'self'"], "frame-ancestors": ["'none'"]}
+BROWSABLE_API_RENDERER = "rest_framework.renderers.BrowsableAPIRenderer"
 ONE_YEAR = 31_536_000
 DEVELOPMENT_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -54,6 +55,15 @@ class Options:
     log_file: str | None = None
     log_json: bool = False
     django_version: tuple[int, int] = (5, 2)
+    #: Whether the renderers in force include DRF's browsable API (it needs a laxer CSP).
+    #: ``None``: the profile's own renderers decide (development has it).
+    browsable_api_renderer: bool | None = None
+
+    @property
+    def browsable_api(self) -> bool:
+        if self.browsable_api_renderer is None:
+            return self.profile == "development"
+        return self.browsable_api_renderer
 
     @property
     def has_proxy(self) -> bool:
@@ -167,7 +177,7 @@ def _headers(options: Options) -> dict[str, Any]:
 
 
 def _csp(options: Options) -> dict[str, list[str]]:
-    policy = API_CSP if options.profile == "production" else DEVELOPMENT_CSP
+    policy = BROWSABLE_API_CSP if options.browsable_api else API_CSP
     return {name: list(values) for name, values in policy.items()}
 
 
@@ -185,7 +195,7 @@ def _request_limits() -> dict[str, Any]:
 def _rest_framework(options: Options) -> dict[str, Any]:
     renderers = ["rest_framework.renderers.JSONRenderer"]
     if options.profile == "development":
-        renderers.append("rest_framework.renderers.BrowsableAPIRenderer")
+        renderers.append(BROWSABLE_API_RENDERER)
     return {
         "DEFAULT_THROTTLE_CLASSES": [
             "drf_hardening.throttling.AnonRateThrottle",

@@ -4,7 +4,8 @@ Ids are stable and never reused (django-cors-headers once gave E013 to two
 different problems). Ranges, so that each concern can add ids without
 touching the others:
 
-- ``E001``-``E019`` / ``W001``-``W019``: settings, presets, CORS, HTTPS, hosts (``settings``)
+- ``E001``-``E019`` / ``W001``-``W019``: CORS and middleware order (``cors``); hosts, HTTPS,
+  DRF defaults and list-typed settings (``settings``)
 - ``E020``-``E039`` / ``W020``-``W039``: throttling and client IP (``throttling``)
 - ``E040``-``E059`` / ``W040``-``W059``: strict input (``input``)
 - ``E060``-``E079`` / ``W060``-``W079``: errors, request ids and logging (``errors``)
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from django.core import checks
 
+from drf_hardening.checks import cors as _cors
 from drf_hardening.checks import errors as _errors
 from drf_hardening.checks import input as _input
 from drf_hardening.checks import settings as _settings
@@ -23,6 +25,7 @@ from drf_hardening.checks import throttling as _throttling
 
 #: Every check function of the package, registered by ``register_checks``.
 ALL_CHECKS = [
+    *_cors.CHECKS,
     *_settings.CHECKS,
     *_errors.CHECKS,
     *_throttling.CHECKS,

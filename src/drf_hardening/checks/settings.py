@@ -1,4 +1,4 @@
-"""Checks of the project's settings: CORS, middleware order, hosts, HTTPS and DRF defaults.
+"""Checks of the project's settings: hosts, HTTPS, DRF defaults and list-typed settings.
 
 Ids: ``drf_hardening.E001``-``E019`` (wrong) and ``W001``-``W019`` (risky).
 Profile-specific checks fire only when ``harden()`` recorded that profile.
@@ -14,23 +14,9 @@ from django.core.checks import CheckMessage, Error, Warning
 from django.utils.module_loading import import_string
 
 from drf_hardening.conf import conf
-from drf_hardening.presets import CORS_MIDDLEWARE, SECURITY_MIDDLEWARE
 
 Messages = list[CheckMessage]
 OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
-
-#: Middleware that can answer a request before the view, so CorsMiddleware must
-#: run before them or their responses miss the CORS headers (django-cors-headers' README).
-ANSWERING_MIDDLEWARE = (
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
-    "django.middleware.cache.CacheMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
-)
 
 #: Settings that must be a list or tuple of strings: a str is a sequence of characters.
 SEQUENCE_SETTINGS = (
@@ -63,79 +49,6 @@ def _production() -> bool:
 def _rest_framework() -> dict[str, Any]:
     value = getattr(settings, "REST_FRAMEWORK", None)
     return value if isinstance(value, dict) else {}
-
-
-def _allow_all_origins() -> bool:
-    # CORS_ORIGIN_ALLOW_ALL is django-cors-headers' old name, still honoured.
-    return bool(
-        getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
-        or getattr(settings, "CORS_ORIGIN_ALLOW_ALL", False)
-    )
-
-
-def check_cors_allow_all(**kwargs: Any) -> Messages:
-    if not _allow_all_origins():
-        return []
-    if getattr(settings, "CORS_ALLOW_CREDENTIALS", False):
-        return [
-            Error(
-                "CORS_ALLOW_ALL_ORIGINS is True while CORS_ALLOW_CREDENTIALS is True: every "
-                "website can make credentialed requests to this API and read the answers.",
-                hint="List the origins that need credentials in CORS_ALLOWED_ORIGINS.",
-                id="drf_hardening.E001",
-            )
-        ]
-    if _production():
-        return [
-            Error(
-                "CORS_ALLOW_ALL_ORIGINS is True under the production profile.",
-                hint="List the front-end origins in CORS_ALLOWED_ORIGINS "
-                "(harden(cors_allowed_origins=[...])).",
-                id="drf_hardening.E002",
-            )
-        ]
-    return []
-
-
-def check_cors_middleware(**kwargs: Any) -> Messages:
-    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
-    if CORS_MIDDLEWARE not in middleware:
-        if "corsheaders" not in settings.INSTALLED_APPS:
-            return []  # the project does not use django-cors-headers at all
-        return [
-            Error(
-                f"MIDDLEWARE does not contain {CORS_MIDDLEWARE!r}: CORS settings have no effect.",
-                hint="Add it above CommonMiddleware (harden() does this when it is missing).",
-                id="drf_hardening.E003",
-            )
-        ]
-    position = middleware.index(CORS_MIDDLEWARE)
-    above = [name for name in middleware[:position] if name in ANSWERING_MIDDLEWARE]
-    if above:
-        return [
-            Error(
-                f"MIDDLEWARE lists {CORS_MIDDLEWARE!r} below {', '.join(map(repr, above))}, "
-                "which can answer first: those responses miss the CORS headers.",
-                hint=f"Move {CORS_MIDDLEWARE!r} above {above[0]!r}.",
-                id="drf_hardening.E004",
-            )
-        ]
-    return []
-
-
-def check_security_middleware(**kwargs: Any) -> Messages:
-    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
-    if SECURITY_MIDDLEWARE in middleware and middleware.index(SECURITY_MIDDLEWARE) != 0:
-        return [
-            Warning(
-                f"MIDDLEWARE lists {SECURITY_MIDDLEWARE!r} at position "
-                f"{middleware.index(SECURITY_MIDDLEWARE)}: responses of the middleware above "
-                "it miss the HTTPS redirect and security headers.",
-                hint=f"Move {SECURITY_MIDDLEWARE!r} to the top of MIDDLEWARE.",
-                id="drf_hardening.W005",
-            )
-        ]
-    return []
 
 
 def check_allowed_hosts(**kwargs: Any) -> Messages:
@@ -290,9 +203,6 @@ def check_sequences(**kwargs: Any) -> Messages:
 
 
 CHECKS: Sequence[Callable[..., Messages]] = (
-    check_cors_allow_all,
-    check_cors_middleware,
-    check_security_middleware,
     check_allowed_hosts,
     check_proxy_ssl_header,
     check_num_proxies,

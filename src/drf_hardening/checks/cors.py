@@ -1,0 +1,111 @@
+"""Checks of CORS and of the middleware order: ``drf_hardening.E001``-``E004`` and ``W005``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Warning
+
+from drf_hardening.conf import conf
+from drf_hardening.presets import CORS_MIDDLEWARE, SECURITY_MIDDLEWARE
+
+Messages = list[CheckMessage]
+
+#: Middleware that can answer a request before the view, so CorsMiddleware must
+#: run before them or their responses miss the CORS headers (django-cors-headers' README).
+ANSWERING_MIDDLEWARE = (
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.cache.FetchFromCacheMiddleware",
+    "django.middleware.cache.CacheMiddleware",
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
+)
+
+
+def _production() -> bool:
+    return conf.PROFILE == "production"
+
+
+def _allow_all_origins() -> bool:
+    # CORS_ORIGIN_ALLOW_ALL is django-cors-headers' old name, still honoured.
+    return bool(
+        getattr(settings, "CORS_ALLOW_ALL_ORIGINS", False)
+        or getattr(settings, "CORS_ORIGIN_ALLOW_ALL", False)
+    )
+
+
+def check_cors_allow_all(**kwargs: Any) -> Messages:
+    if not _allow_all_origins():
+        return []
+    if getattr(settings, "CORS_ALLOW_CREDENTIALS", False):
+        return [
+            Error(
+                "CORS_ALLOW_ALL_ORIGINS is True while CORS_ALLOW_CREDENTIALS is True: every "
+                "website can make credentialed requests to this API and read the answers.",
+                hint="List the origins that need credentials in CORS_ALLOWED_ORIGINS.",
+                id="drf_hardening.E001",
+            )
+        ]
+    if _production():
+        return [
+            Error(
+                "CORS_ALLOW_ALL_ORIGINS is True under the production profile.",
+                hint="List the front-end origins in CORS_ALLOWED_ORIGINS "
+                "(harden(cors_allowed_origins=[...])).",
+                id="drf_hardening.E002",
+            )
+        ]
+    return []
+
+
+def check_cors_middleware(**kwargs: Any) -> Messages:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if CORS_MIDDLEWARE not in middleware:
+        if "corsheaders" not in settings.INSTALLED_APPS:
+            return []  # the project does not use django-cors-headers at all
+        return [
+            Error(
+                f"MIDDLEWARE does not contain {CORS_MIDDLEWARE!r}: CORS settings have no effect.",
+                hint="Add it above CommonMiddleware (harden() does this when it is missing).",
+                id="drf_hardening.E003",
+            )
+        ]
+    position = middleware.index(CORS_MIDDLEWARE)
+    above = [name for name in middleware[:position] if name in ANSWERING_MIDDLEWARE]
+    if above:
+        return [
+            Error(
+                f"MIDDLEWARE lists {CORS_MIDDLEWARE!r} below {', '.join(map(repr, above))}, "
+                "which can answer first: those responses miss the CORS headers.",
+                hint=f"Move {CORS_MIDDLEWARE!r} above {above[0]!r}.",
+                id="drf_hardening.E004",
+            )
+        ]
+    return []
+
+
+def check_security_middleware(**kwargs: Any) -> Messages:
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if SECURITY_MIDDLEWARE in middleware and middleware.index(SECURITY_MIDDLEWARE) != 0:
+        return [
+            Warning(
+                f"MIDDLEWARE lists {SECURITY_MIDDLEWARE!r} at position "
+                f"{middleware.index(SECURITY_MIDDLEWARE)}: responses of the middleware above "
+                "it miss the HTTPS redirect and security headers.",
+                hint=f"Move {SECURITY_MIDDLEWARE!r} to the top of MIDDLEWARE.",
+                id="drf_hardening.W005",
+            )
+        ]
+    return []
+
+
+CHECKS: Sequence[Callable[..., Messages]] = (
+    check_cors_allow_all,
+    check_cors_middleware,
+    check_security_middleware,
+)
