@@ -137,3 +137,24 @@ def test_login_accepts_only_the_projects_parsers(client: Client, settings: Any) 
     )
     assert as_json.status_code == 200
     assert "token" in as_json.json()
+
+
+def test_a_wrong_password_is_a_login_failed_event_without_the_secret(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="drf_hardening.security"):
+        login(client, "alice", "wrong-password-s3cret")
+    events = [r for r in caplog.records if r.name == "drf_hardening.security"]
+    assert [r.event for r in events] == ["login_failed"]  # type: ignore[attr-defined]
+    assert events[0].status == 400  # type: ignore[attr-defined]
+    assert "s3cret" not in caplog.text
+    assert "alice" not in caplog.text
+
+
+def test_a_form_with_a_missing_field_is_not_a_failed_login(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="drf_hardening.security"):
+        response = client.post("/login/", {"username": "alice"}, REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 400
+    assert not [r for r in caplog.records if r.name == "drf_hardening.security"]

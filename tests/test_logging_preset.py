@@ -25,7 +25,13 @@ from drf_hardening.logconfig import (
 )
 from tests.test_exceptions import REQUEST_ID_MIDDLEWARE
 
-LOGGERS = ["django.request", "django.security", "drf_hardening", "drf_hardening.security"]
+LOGGERS = [
+    "django.request",
+    "django.security",
+    "django.security.DisallowedHost",
+    "drf_hardening",
+    "drf_hardening.security",
+]
 CARELESS = "tests.careless"
 TEXT_LINE_START = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ")
 
@@ -250,3 +256,21 @@ def test_console_handler_is_named_in_the_preset() -> None:
     config = logging_preset(profile="development", json_format=True)
 
     assert config["handlers"][CONSOLE_HANDLER]["formatter"] == "drf_hardening_json"
+
+
+def test_foreign_host_is_logged_but_not_mailed_to_admins(
+    configure_logging: Configure, settings: Any, capsys: Any
+) -> None:
+    from django.core import mail
+
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    configure_logging(profile="production")
+
+    logging.getLogger("django.security.DisallowedHost").error("Invalid HTTP_HOST header")
+    logging.getLogger("django.security.SuspiciousSession").error("Session data corrupted")
+
+    assert "Invalid HTTP_HOST header" in capsys.readouterr().err
+    assert [message.subject for message in mail.outbox] == [
+        "[Django] ERROR: Session data corrupted"
+    ]

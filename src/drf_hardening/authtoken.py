@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from drf_hardening.auth_guard import record_auth_failure
+from drf_hardening.security_log import log_event
 from drf_hardening.throttling import LoginRateThrottle
 
 
@@ -51,6 +52,7 @@ class ObtainAuthToken(views.ObtainAuthToken):
             data: Any = request.data
             if isinstance(data, Mapping) and all(data.get(f) for f in ("username", "password")):
                 record_auth_failure(request)  # a wrong guess, not a malformed form
+                log_event("login_failed", request, status=400)
             raise
 
 

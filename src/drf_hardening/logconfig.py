@@ -112,6 +112,13 @@ def logging_preset(
                 "level": django_level,
                 "propagate": False,
             },
+            # Every scanner that sends a foreign Host logs an ERROR here: keep the line,
+            # but do not e-mail ADMINS for each one.
+            "django.security.DisallowedHost": {
+                "handlers": outputs,
+                "level": django_level,
+                "propagate": False,
+            },
             "drf_hardening": {
                 "handlers": outputs,
                 "level": library_level,
