@@ -6,6 +6,7 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
@@ -47,7 +48,7 @@ def test_async_views_get_the_policy_too() -> None:
         return HttpResponse("ok")
 
     middleware = ContentSecurityPolicyMiddleware(async_view)  # type: ignore[arg-type]
-    assert asyncio.iscoroutinefunction(middleware)
+    assert iscoroutinefunction(middleware)
     # In a thread of its own: the session's Playwright browser owns this thread's event loop.
     request = RequestFactory().get("/")
     with ThreadPoolExecutor(1) as pool:

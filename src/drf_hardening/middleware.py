@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.deprecation import MiddlewareMixin
 from django.utils.log import log_response
 
 from drf_hardening.conf import conf
@@ -19,33 +20,18 @@ from drf_hardening.request_id import (
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
-class ContentSecurityPolicyMiddleware:
+class ContentSecurityPolicyMiddleware(MiddlewareMixin):
     """Send ``DRF_HARDENING["CONTENT_SECURITY_POLICY"]`` on responses that set none.
 
     Django 6.0 has ``SECURE_CSP`` and its own middleware, which the presets use
     there; this one is for Django 5.2. A view that sets its own policy (the API
-    docs pages need scripts) keeps it.
+    docs pages need scripts) keeps it. ``MiddlewareMixin`` makes it work with
+    sync and async views alike.
     """
 
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if self.async_mode:
-            return self.__acall__(request)  # type: ignore[return-value]
-        return self.process_response(self.get_response(request))
-
-    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
-        response = await self.get_response(request)  # type: ignore[misc]
-        return self.process_response(response)
-
-    def process_response(self, response: HttpResponseBase) -> HttpResponseBase:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         policy = conf.CONTENT_SECURITY_POLICY
         if policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = policy

@@ -155,6 +155,23 @@ class RedisStore:
 # Counter value of the local and memcached stores: window start << 32 | count.
 _COUNT_BITS = 32
 _COUNT_MASK = (1 << _COUNT_BITS) - 1
+
+
+def _step(
+    value: object, limit: int, period_ms: int, now_ms: int, hit: bool
+) -> tuple[Decision, int | None]:
+    """One decision on an in-process value ``start << 32 | count``, and what to store (if any)."""
+    start, count = now_ms, 0
+    if isinstance(value, int) and now_ms < (value >> _COUNT_BITS) + period_ms:
+        start, count = value >> _COUNT_BITS, value & _COUNT_MASK
+    left = max(start + period_ms - now_ms, 1)
+    if count >= limit:
+        return Decision(False, count, left), None
+    if not hit:
+        return Decision(True, count, left), None
+    return Decision(True, count + 1, left), start << _COUNT_BITS | (count + 1)
+
+
 _local_lock = threading.Lock()
 
 
@@ -164,17 +181,10 @@ class LocalStore:
 
     def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
         with _local_lock:
-            start, count = now_ms, 0
-            value = self.cache.get(key)
-            if isinstance(value, int) and now_ms < (value >> _COUNT_BITS) + period_ms:
-                start, count = value >> _COUNT_BITS, value & _COUNT_MASK
-            left = max(start + period_ms - now_ms, 1)
-            if count >= limit:
-                return Decision(False, count, left)
-            if hit:
-                count += 1
-                self.cache.set(key, start << _COUNT_BITS | count, left / 1000)
-            return Decision(True, count, left)
+            decision, stored = _step(self.cache.get(key), limit, period_ms, now_ms, hit)
+            if stored is not None:
+                self.cache.set(key, stored, decision.reset_ms / 1000)
+            return decision
 
 
 class LocMemStore:
@@ -194,19 +204,14 @@ class LocMemStore:
         cache = self.cache
         key = cache.make_key(key)
         with cache._lock:
-            start, count = now_ms, 0
+            value = None
             if not cache._has_expired(key):
                 value = pickle.loads(cache._cache[key])  # noqa: S301 - what LocMem itself does
-                if isinstance(value, int) and now_ms < (value >> _COUNT_BITS) + period_ms:
-                    start, count = value >> _COUNT_BITS, value & _COUNT_MASK
-            left = max(start + period_ms - now_ms, 1)
-            if count >= limit:
-                return Decision(False, count, left)
-            if hit:
-                count += 1
-                value = pickle.dumps(start << _COUNT_BITS | count, cache.pickle_protocol)
-                cache._set(key, value, left / 1000)
-            return Decision(True, count, left)
+            decision, stored = _step(value, limit, period_ms, now_ms, hit)
+            if stored is not None:
+                pickled = pickle.dumps(stored, cache.pickle_protocol)
+                cache._set(key, pickled, decision.reset_ms / 1000)
+            return decision
 
 
 class CounterStore:
