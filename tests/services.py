@@ -170,3 +170,38 @@ def browser() -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+
+
+# What ran against real services, printed at the end of the run: proof that a
+# green run did not skip them (CI also makes a missing service a failure).
+SERVICE_FIXTURES = {"redis_server": "redis-server", "browser": "Chromium"}
+_services_by_test: dict[str, set[str]] = {}
+_outcomes: dict[str, dict[str, int]] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        used = {label for fixture, label in SERVICE_FIXTURES.items() if fixture in names}
+        if item.get_closest_marker("e2e"):
+            used.add("gunicorn/nginx")
+        if used:
+            _services_by_test[item.nodeid] = used
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    counted = report.when == "call" or (report.when == "setup" and not report.passed)
+    if not counted or report.nodeid not in _services_by_test:
+        return
+    for service in _services_by_test[report.nodeid]:
+        tally = _outcomes.setdefault(service, {"passed": 0, "failed": 0, "skipped": 0})
+        tally[report.outcome] += 1
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not _outcomes:
+        return
+    terminalreporter.section("tests against real services")
+    for service, tally in sorted(_outcomes.items()):
+        counts = ", ".join(f"{count} {outcome}" for outcome, count in tally.items())
+        terminalreporter.write_line(f"{service}: {counts}")
