@@ -27,6 +27,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from drf_hardening.fields import StrictCharField
+from drf_hardening.parsers import JSONParser as HardenedJSONParser
 from drf_hardening.throttling import AnonRateThrottle
 
 handler400 = "drf_hardening.views.handler400"
@@ -124,6 +125,9 @@ class GetOnly(JSONView):
 
 
 class Echo(JSONView):
+    # The preset's parser: DRF 3.16's own JSONParser reads past DATA_UPLOAD_MAX_MEMORY_SIZE.
+    parser_classes = [HardenedJSONParser]
+
     def post(self, request: Request) -> Response:
         return Response({"received": request.data})
 
