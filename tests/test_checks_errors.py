@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.checks import CheckMessage
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
+from django.core.signals import setting_changed
+from django.test import signals
 
 from drf_hardening.checks import errors
 from drf_hardening.logconfig import logging_preset
@@ -22,6 +25,25 @@ def ids(messages: list[CheckMessage]) -> list[str]:
 
 def run_all() -> list[str]:
     return [message_id for check in errors.CHECKS for message_id in ids(check())]
+
+
+@pytest.fixture(autouse=True)
+def _logging_is_not_reconfigured() -> Iterator[None]:
+    """Let tests set a deliberately broken LOGGING for the checks to read.
+
+    Django 6.1 reconfigures logging whenever a test changes LOGGING
+    (``django.test.signals.update_logging_config``); these configurations are
+    only data for the checks, and some would not configure.
+    """
+    receiver = getattr(signals, "update_logging_config", None)
+    if receiver is None:  # Django < 6.1
+        yield
+        return
+    setting_changed.disconnect(receiver)
+    try:
+        yield
+    finally:
+        setting_changed.connect(receiver)
 
 
 @pytest.fixture
