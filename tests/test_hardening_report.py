@@ -62,3 +62,15 @@ def test_json_output_has_the_report_and_the_checks(settings: Any) -> None:
 
 def test_json_output_without_harden(settings: Any) -> None:
     assert json.loads(report("--json")) == {"report": None, "checks": []}
+
+
+def test_text_output_lists_each_setting_with_its_source(settings: Any) -> None:
+    namespace: dict[str, Any] = {"SECURE_REFERRER_POLICY": "same-origin"}
+    harden(namespace, profile="development", cors_allowed_origins=["http://localhost:5173"])
+    settings.DRF_HARDENING_REPORT = namespace["DRF_HARDENING_REPORT"]
+    lines = report().splitlines()
+    assert lines[0] == "drf-hardening profile: development"
+    [origins] = [line for line in lines if line.startswith("CORS_ALLOWED_ORIGINS ")]
+    assert origins.endswith("['http://localhost:5173']  [harden() argument]")
+    [referrer] = [line for line in lines if line.startswith("SECURE_REFERRER_POLICY ")]
+    assert referrer.endswith("'same-origin'  [your settings (kept)]  preset: 'no-referrer'")

@@ -44,9 +44,9 @@ class PageNumberPagination(pagination.PageNumberPagination):
         return min(int(raw), self.max_page_size)
 
     def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
-        # Say what get_page_size() enforces, so schema-driven clients and fuzzers agree.
+        # Say what get_page_size() enforces, so schema-driven clients and fuzzers agree:
+        # both of DRF's parameters (page and page_size) start at 1.
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
-            if parameter["name"] in (self.page_query_param, self.page_size_query_param):
-                parameter["schema"]["minimum"] = 1
+            parameter["schema"]["minimum"] = 1
         return parameters
