@@ -116,9 +116,9 @@ class RedisServer:
         redis.Redis.from_url(self.url).flushall()
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """A real redis-server on a free 127.0.0.1 port for the whole session."""
+@contextlib.contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """Start a redis-server of its own on a free 127.0.0.1 port; stop it by PID after."""
     binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
     if not binary:
         missing_service("redis-server", "apt-get install -y redis-server")
@@ -130,6 +130,13 @@ def redis_server() -> Iterator[RedisServer]:
     finally:
         server.stop()
         shutil.rmtree(server.directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server for the whole session."""
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import uuid
 from collections import Counter
@@ -22,7 +21,7 @@ from tests.e2e.components import wait_until
 from tests.e2e.conftest import ANON_RATE_LIMIT, Stack, production_env
 from tests.e2e.load import Outcome, run_load
 from tests.e2e.paths import ANON_THROTTLED, TASKS
-from tests.services import RedisServer, missing_service
+from tests.services import RedisServer, running_redis
 
 #: The fault stacks' tasks rate is out of reach, so a 429 or 503 in a fault run
 #: can only come from the outage; the anonymous rate checks that throttling resumed.
@@ -35,15 +34,8 @@ WARNINGS_PER_WORKER = 5
 @pytest.fixture(scope="module")
 def fault_redis() -> Iterator[RedisServer]:
     """A Redis of this module's own: stopping it must not disturb the other tests' stack."""
-    binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
-    if not binary:
-        missing_service("redis-server", "apt-get install -y redis-server")
-    assert binary is not None
-    server = RedisServer(binary)
-    server.start()
-    yield server
-    server.stop()
-    shutil.rmtree(server.directory, ignore_errors=True)
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture
