@@ -71,6 +71,17 @@ def seed(database_url: str, users: int) -> list[str]:
     return tokens
 
 
+def server_environment(database_url: str) -> dict[str, str]:
+    """What every gunicorn of a benchmark shares: the seeded database and import paths."""
+    return {
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "benchmarks"), str(EXAMPLE_DIR), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -135,13 +146,7 @@ def main() -> None:
     tokens = seed(database_url, args.users)
     redis = RedisServer(shutil.which("redis-server") or "redis-server")
     redis.start()
-    common = {
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "PYTHONPATH": os.pathsep.join(
-            [str(ROOT / "benchmarks"), str(EXAMPLE_DIR), os.environ.get("PYTHONPATH", "")]
-        ),
-    }
+    common = server_environment(database_url)
     preset = {
         **common,
         "DRF_HARDENING_PROFILE": "production",

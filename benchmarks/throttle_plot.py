@@ -12,8 +12,6 @@ Writes docs/img/throttle_allowed.png and prints the allowed count of every run.
 from __future__ import annotations
 
 import argparse
-import os
-import secrets
 import shutil
 import sys
 import tempfile
@@ -27,8 +25,8 @@ import matplotlib.pyplot as plt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fullstack_bench import seed  # noqa: E402
-from tests.e2e.components import EXAMPLE_DIR, Gunicorn  # noqa: E402
+from fullstack_bench import seed, server_environment  # noqa: E402
+from tests.e2e.components import Gunicorn  # noqa: E402
 from tests.e2e.load import run_load  # noqa: E402
 from tests.services import RedisServer  # noqa: E402
 
@@ -50,11 +48,7 @@ def main() -> None:
     redis = RedisServer(shutil.which("redis-server") or "redis-server")
     redis.start()
     common = {
-        "DATABASE_URL": database_url,
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "PYTHONPATH": os.pathsep.join(
-            [str(ROOT / "benchmarks"), str(EXAMPLE_DIR), os.environ.get("PYTHONPATH", "")]
-        ),
+        **server_environment(database_url),
         "REDIS_URL": redis.url,
         "EXAMPLE_THROTTLE_RATES": RATES,
     }

@@ -215,30 +215,26 @@ class _Merger:
     def _merge_nested(self, key: str, value: Mapping[str, Any]) -> None:
         merged = dict(self.namespace.get(key) or {})
         for sub, sub_value in value.items():
-            path = f"{key}[{sub!r}]".replace("'", '"')
+            path = _path(key, sub)
             if sub in NESTED[key] and isinstance(merged.get(sub, {}), Mapping):
                 inner = dict(merged.get(sub) or {})
                 for name, item in sub_value.items():
-                    inner_path = f"{path}[{name!r}]".replace("'", '"')
-                    if self._decide(inner_path, name in inner, inner.get(name), item):
+                    if self._decide(_path(key, sub, name), name in inner, inner.get(name), item):
                         inner[name] = item
                 merged[sub] = inner
             elif self._decide(path, sub in merged, merged.get(sub), sub_value):
                 merged[sub] = sub_value
         self.namespace[key] = merged
 
-    def _merge_list(
-        self, key: str, wanted: Sequence[str], default: Sequence[str] = ()
-    ) -> list[str]:
-        current = list(self.namespace.get(key, default))
+    def _merge_list(self, key: str, wanted: Sequence[str]) -> None:
+        current = list(self.namespace.get(key, ()))
         for item in wanted:
-            path = f"{key}[{item!r}]".replace("'", '"')
+            path = _path(key, item)
             source: Source = "user" if item in current and path not in self.previous else "preset"
             if item not in current:
                 current.append(item)
             self.entries.append(Entry(path, "present", source))
         self.namespace[key] = current
-        return current
 
     def merge_apps(self, apps: Sequence[str]) -> None:
         self._merge_list("INSTALLED_APPS", apps)
@@ -249,11 +245,10 @@ class _Merger:
 
     def merge_middleware(self, wanted: Sequence[tuple[str, tuple[str, ...]]]) -> None:
         middleware = list(self.namespace.get("MIDDLEWARE", []))
+        sources: dict[str, Source] = {}
         for name, anchors in wanted:
-            path = f"MIDDLEWARE[{name!r}]".replace("'", '"')
             if name in middleware:
-                source: Source = "preset" if path in self.previous else "user"
-                self.entries.append(Entry(path, f"position {middleware.index(name)}", source))
+                sources[name] = "preset" if _path("MIDDLEWARE", name) in self.previous else "user"
                 continue
             if anchors == AT_END:
                 position = len(middleware)
@@ -261,19 +256,21 @@ class _Merger:
                 present = [middleware.index(anchor) for anchor in anchors if anchor in middleware]
                 position = max(present) + 1 if present else 0
             middleware.insert(position, name)
-            self.entries.append(Entry(path, f"position {position}", "preset"))
-        # Positions shift as entries are inserted: report where each one ended up.
-        for entry in self.entries:
-            name = entry.setting.removeprefix("MIDDLEWARE[").removesuffix("]").strip('"')
-            if entry.setting.startswith("MIDDLEWARE[") and name in middleware:
-                entry.value = f"position {middleware.index(name)}"
+            sources[name] = "preset"
+        # Reported once all are in: each insertion shifts the positions after it.
+        for name, source in sources.items():
+            where = f"position {middleware.index(name)}"
+            self.entries.append(Entry(_path("MIDDLEWARE", name), where, source))
         self.namespace["MIDDLEWARE"] = middleware
 
 
+def _path(setting: str, *keys: str) -> str:
+    """How the report names a nested key or list item: ``REST_FRAMEWORK["PAGE_SIZE"]``."""
+    return setting + "".join(f'["{key}"]' for key in keys)
+
+
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, tuple):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_jsonable(item) for item in value]
     if isinstance(value, dict):
         return {str(key): _jsonable(item) for key, item in value.items()}

@@ -27,10 +27,6 @@ ANSWERING_MIDDLEWARE = (
 )
 
 
-def _production() -> bool:
-    return conf.PROFILE == "production"
-
-
 def _allow_all_origins() -> bool:
     # CORS_ORIGIN_ALLOW_ALL is django-cors-headers' old name, still honoured.
     return bool(
@@ -51,7 +47,7 @@ def check_cors_allow_all(**kwargs: Any) -> Messages:
                 id="drf_hardening.E001",
             )
         ]
-    if _production():
+    if conf.PROFILE == "production":
         return [
             Error(
                 "CORS_ALLOW_ALL_ORIGINS is True under the production profile.",

@@ -42,17 +42,13 @@ SEQUENCE_REST_FRAMEWORK = (
 )
 
 
-def _production() -> bool:
-    return conf.PROFILE == "production"
-
-
 def _rest_framework() -> dict[str, Any]:
     value = getattr(settings, "REST_FRAMEWORK", None)
     return value if isinstance(value, dict) else {}
 
 
 def check_allowed_hosts(**kwargs: Any) -> Messages:
-    if not _production():
+    if conf.PROFILE != "production":
         return []
     hosts = getattr(settings, "ALLOWED_HOSTS", None) or []
     if not hosts:
@@ -145,7 +141,7 @@ def check_exception_handler(**kwargs: Any) -> Messages:
 
 
 def check_production_defaults(**kwargs: Any) -> Messages:
-    if not _production():
+    if conf.PROFILE != "production":
         return []
     messages: Messages = []
     rest_framework = _rest_framework()
