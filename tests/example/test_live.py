@@ -101,7 +101,7 @@ def newman_command() -> list[str]:
     if not shutil.which("node"):
         missing_service("Node.js", "apt-get install -y nodejs npm")
     if not newman.exists():
-        missing_service("newman", "npm ci --prefix example_project/postman")
+        missing_service("newman", "cd example_project/postman && npm ci")
     return [str(newman)]
 
 
