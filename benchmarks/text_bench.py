@@ -134,7 +134,7 @@ def bench_lengths(rounds: int, calls: int) -> None:
 def digest() -> None:
     import regex
 
-    from drf_hardening.text_policy import TextPolicy, TextPolicyError
+    from drf_hardening.text.policy import TextPolicy, TextPolicyError
 
     results = []
     for policy in (TextPolicy(), TextPolicy(identifier=True)):

@@ -12,11 +12,11 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from drf_hardening.auth_guard import FailedAuthGuardMiddleware
 from drf_hardening.throttling import events
+from drf_hardening.throttling.guard import FailedAuthGuardMiddleware
 
 pytestmark = [pytest.mark.urls("tests.urls_throttling"), pytest.mark.django_db]
-GUARD = "drf_hardening.auth_guard.FailedAuthGuardMiddleware"
+GUARD = "drf_hardening.middleware.FailedAuthGuardMiddleware"
 
 
 class Clock:

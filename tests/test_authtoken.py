@@ -93,7 +93,7 @@ def test_non_object_body_is_a_400(client: Client) -> None:
 def test_missing_password_is_not_an_auth_failure(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE,
-        "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
+        "drf_hardening.middleware.FailedAuthGuardMiddleware",
     ]
     settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "2/min", "LOGIN_RATE": "100/min"}
     assert [client.post("/login/", {"username": "alice"}).status_code for _ in range(3)] == [
@@ -104,7 +104,7 @@ def test_missing_password_is_not_an_auth_failure(client: Client, settings) -> No
 def test_wrong_passwords_feed_the_failed_auth_guard(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE,
-        "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
+        "drf_hardening.middleware.FailedAuthGuardMiddleware",
     ]
     settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "2/min", "LOGIN_RATE": "100/min"}
     assert [login(client, "alice", "x").status_code for _ in range(3)] == [400, 400, 429]

@@ -13,8 +13,8 @@ from django.core.signals import setting_changed
 from django.test import signals
 
 from drf_hardening.checks import errors
-from drf_hardening.logconfig import logging_preset
 from drf_hardening.logging import RedactingFilter
+from drf_hardening.presets.logging import logging_preset
 
 OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
 

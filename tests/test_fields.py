@@ -17,7 +17,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
 from drf_hardening.fields import StrictCharField
-from drf_hardening.text_policy import CODES
+from drf_hardening.text.policy import CODES
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rest_framework.exceptions import ValidationError
 
 from drf_hardening.fields import StrictCharField
-from drf_hardening.text_policy import CODES
+from drf_hardening.text.policy import CODES
 
 # Codes DRF's own Field may raise before the policy runs (None where not allowed).
 DOCUMENTED = set(CODES) | {"null"}

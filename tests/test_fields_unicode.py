@@ -7,7 +7,8 @@ import unicodedata
 import pytest
 import regex
 
-from drf_hardening import _unicode13, text_policy
+from drf_hardening.text import policy as text_policy
+from drf_hardening.text import unicode_data as _unicode13
 
 
 def _ranges(predicate: object, stop: int) -> str:

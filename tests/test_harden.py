@@ -12,15 +12,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from drf_hardening import harden
-from drf_hardening.hardening import REPORT_SETTING
-from drf_hardening.presets import (
-    CORS_MIDDLEWARE,
-    REQUEST_ID_MIDDLEWARE,
-    SECURITY_MIDDLEWARE,
-    Options,
-    build_preset,
-)
-from drf_hardening.report import HardeningReport
+from drf_hardening.names import CORS_MIDDLEWARE, REQUEST_ID_MIDDLEWARE, SECURITY_MIDDLEWARE
+from drf_hardening.presets.merge import REPORT_SETTING
+from drf_hardening.presets.profiles import Options, build_preset
+from drf_hardening.presets.report import HardeningReport
 
 HOSTS = ["api.example.com"]
 COMMON = "django.middleware.common.CommonMiddleware"
@@ -324,7 +319,7 @@ def test_middleware_goes_to_its_documented_place() -> None:
         SECURITY_MIDDLEWARE,
         REQUEST_ID_MIDDLEWARE,
         CORS_MIDDLEWARE,
-        "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
+        "drf_hardening.middleware.FailedAuthGuardMiddleware",
     ]
     assert ns["MIDDLEWARE"][:4] == expected_head
     # Django's own order around the existing entries; clickjacking last, as Django puts it.

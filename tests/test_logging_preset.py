@@ -1,4 +1,4 @@
-"""drf_hardening.logconfig.logging_preset, applied with dictConfig, through the full stack."""
+"""drf_hardening.presets.logging.logging_preset, applied with dictConfig, through the full stack."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from drf_hardening.logconfig import (
+from drf_hardening.presets.logging import (
     CONSOLE_HANDLER,
     FILE_HANDLER,
     LOG_FILE_BACKUP_COUNT,
@@ -112,7 +112,7 @@ def test_preset_file_handler_rotates_by_size() -> None:
 
 def test_preset_module_does_not_import_django_settings() -> None:
     code = (
-        "import sys; from drf_hardening.logconfig import logging_preset; "
+        "import sys; from drf_hardening.presets.logging import logging_preset; "
         "logging_preset(profile='production', log_file='x.log', json_format=True); "
         "print('django.conf' in sys.modules)"
     )

@@ -1,4 +1,4 @@
-"""drf_hardening.security_log.log_event and the events the error handler emits."""
+"""drf_hardening.logging.events.log_event and the events the error handler emits."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from drf_hardening.logging import MASK
+from drf_hardening.logging.events import log_event
 from drf_hardening.request_id import reset_request_id, set_request_id
-from drf_hardening.security_log import log_event
 from tests.test_exceptions import REQUEST_ID_MIDDLEWARE
 
 FIELDS = ("event", "client_ip", "user_id", "method", "path", "status", "request_id")

@@ -26,9 +26,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from drf_hardening.auth_guard import record_auth_failure
-from drf_hardening.security_log import log_event
+from drf_hardening.logging.events import log_event
 from drf_hardening.throttling import LoginRateThrottle
+from drf_hardening.throttling.guard import record_auth_failure
 
 
 class ObtainAuthToken(views.ObtainAuthToken):

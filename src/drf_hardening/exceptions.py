@@ -39,9 +39,9 @@ from rest_framework.views import set_rollback
 from drf_hardening import error_formats
 from drf_hardening.conf import conf
 from drf_hardening.error_formats import ErrorInfo
-from drf_hardening.logging import escape_text
+from drf_hardening.logging.events import log_event, rejected_input_codes
+from drf_hardening.logging.redaction import escape_text
 from drf_hardening.request_id import generate_request_id, get_request_id
-from drf_hardening.security_log import log_event, rejected_input_codes
 
 request_logger = logging.getLogger("django.request")
 

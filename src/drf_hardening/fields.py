@@ -9,7 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from drf_hardening.text_policy import (
+from drf_hardening.text.policy import (
     DEFAULT_MAX_COMBINING_MARKS,
     DEFAULT_MAX_LENGTH,
     TextPolicy,
@@ -40,7 +40,7 @@ class StrictCharField(serializers.CharField):
 
     - ``allow``: character classes the value may use, e.g.
       ``["letters", "digits", "spaces"]``; names are in
-      ``drf_hardening.text_policy.CHARACTER_CLASSES``.
+      ``drf_hardening.text.policy.CHARACTER_CLASSES``.
     - ``multiline``: also accept ``\\n`` and ``\\t`` (CRLF becomes LF).
     - ``normalize``: ``"NFC"`` (default) or ``"NFKC"``.
     - ``identifier``: NFKC plus case folding, for usernames and slugs.

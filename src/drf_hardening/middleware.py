@@ -1,4 +1,9 @@
-"""Middleware of drf-hardening. Where each one goes in MIDDLEWARE is in docs/middleware.md."""
+"""Middleware of drf-hardening. Where each one goes in MIDDLEWARE is in docs/middleware.md.
+
+``FailedAuthGuardMiddleware`` is defined with the throttles it shares its counting
+with (``drf_hardening.throttling.guard``) and importable from here, where the
+other middleware are.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,9 @@ from drf_hardening.request_id import (
     reset_request_id,
     set_request_id,
 )
+from drf_hardening.throttling.guard import FailedAuthGuardMiddleware
+
+__all__ = ["ContentSecurityPolicyMiddleware", "FailedAuthGuardMiddleware", "RequestIDMiddleware"]
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 

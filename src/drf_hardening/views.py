@@ -33,8 +33,8 @@ from drf_hardening import error_formats
 from drf_hardening.conf import conf
 from drf_hardening.error_formats import ErrorInfo
 from drf_hardening.exceptions import BadRequest, RequestTooLarge, ServerError
+from drf_hardening.logging.events import log_event
 from drf_hardening.request_id import generate_request_id, get_request_id
-from drf_hardening.security_log import log_event
 
 
 class CSRFFailed(exceptions.PermissionDenied):

@@ -6,24 +6,24 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import Error, Warning
 
+from drf_hardening import names
+from drf_hardening.checks._common import Messages
 from drf_hardening.conf import conf
-from drf_hardening.presets import CORS_MIDDLEWARE, SECURITY_MIDDLEWARE
-
-Messages = list[CheckMessage]
+from drf_hardening.names import CORS_MIDDLEWARE, SECURITY_MIDDLEWARE
 
 #: Middleware that can answer a request before the view, so CorsMiddleware must
 #: run before them or their responses miss the CORS headers (django-cors-headers' README).
 ANSWERING_MIDDLEWARE = (
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    names.COMMON_MIDDLEWARE,
+    names.CSRF_MIDDLEWARE,
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.cache.FetchFromCacheMiddleware",
     "django.middleware.cache.CacheMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "drf_hardening.auth_guard.FailedAuthGuardMiddleware",
+    names.AUTH_GUARD_MIDDLEWARE,
 )
 
 

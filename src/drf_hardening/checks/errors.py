@@ -12,18 +12,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import Error, Warning
 from django.urls import get_resolver
 from django.utils.module_loading import import_string
 
+from drf_hardening import names
+from drf_hardening.checks._common import Messages, rest_framework_settings
 from drf_hardening.conf import conf
 from drf_hardening.error_formats import FORMATS
 from drf_hardening.logging import RedactingFilter
 
-Messages = list[CheckMessage]
-OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
-REQUEST_ID_MIDDLEWARE = "drf_hardening.middleware.RequestIDMiddleware"
-REDACTING_FILTER = "drf_hardening.logging.RedactingFilter"
+REQUEST_ID_MIDDLEWARE = names.REQUEST_ID_MIDDLEWARE
+REDACTING_FILTER = names.REDACTING_FILTER
 #: Loggers whose records carry request data (paths, headers in extras, tracebacks).
 REQUEST_LOGGERS = ("django.request", "django.security", "drf_hardening.security")
 # RFC 9110 field-name: a token.
@@ -31,8 +31,7 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _uses_our_handler() -> bool:
-    rest_framework: Mapping[str, Any] = getattr(settings, "REST_FRAMEWORK", None) or {}
-    return rest_framework.get("EXCEPTION_HANDLER") == OUR_HANDLER
+    return rest_framework_settings().get("EXCEPTION_HANDLER") == names.EXCEPTION_HANDLER
 
 
 def check_error_format(**kwargs: Any) -> Messages:
@@ -101,7 +100,7 @@ def check_unbounded_log_file(**kwargs: Any) -> Messages:
             f"LOGGING['handlers'] {', '.join(map(repr, unbounded))} use logging.FileHandler, "
             "which grows without bound until the disk is full.",
             hint="Use logging.handlers.RotatingFileHandler with maxBytes and backupCount "
-            "(drf_hardening.logconfig.logging_preset(log_file=...) does), or "
+            "(drf_hardening.presets.logging.logging_preset(log_file=...) does), or "
             "WatchedFileHandler if logrotate rotates the file.",
             id="drf_hardening.W060",
         )
@@ -146,7 +145,7 @@ def check_unredacted_handlers(**kwargs: Any) -> Messages:
             "subclass): credentials and CR/LF in user text would be written as they are.",
             hint=f"Add a filter {{'()': '{REDACTING_FILTER}'}} (and "
             "drf_hardening.logging.RequestIDFilter) to those handlers, as "
-            "drf_hardening.logconfig.logging_preset() does. See docs/logging.md.",
+            "drf_hardening.presets.logging.logging_preset() does. See docs/logging.md.",
             id="drf_hardening.W061",
         )
     ]
@@ -181,20 +180,20 @@ def check_error_handlers(**kwargs: Any) -> Messages:
     except ImportError:  # Django's own URL checks report it.
         return []
     missing = [
-        f"handler{status}"
-        for status in (400, 403, 404, 500)
-        if _dotted(getattr(urlconf, f"handler{status}", None))
-        != f"drf_hardening.views.handler{status}"
+        status
+        for status in names.ERROR_VIEWS
+        if _dotted(getattr(urlconf, f"handler{status}", None)) != names.ERROR_VIEWS[status]
     ]
     if not missing:
         return []
     return [
         Warning(
-            f"The root URLconf {settings.ROOT_URLCONF!r} does not set {', '.join(missing)} to "
+            f"The root URLconf {settings.ROOT_URLCONF!r} does not set "
+            f"{', '.join(f'handler{s}' for s in missing)} to "
             "drf_hardening.views: unknown URLs and errors outside DRF views answer with "
             "Django's HTML pages, not the API's JSON errors.",
             hint="Add to your root urls.py: "
-            + "; ".join(f'{name} = "drf_hardening.views.{name}"' for name in missing)
+            + "; ".join(f'handler{s} = "{names.ERROR_VIEWS[s]}"' for s in missing)
             + ". Django reads these from the root URLconf only.",
             id="drf_hardening.W063",
         )
@@ -202,13 +201,13 @@ def check_error_handlers(**kwargs: Any) -> Messages:
 
 
 def check_csrf_failure_view(**kwargs: Any) -> Messages:
-    if not _uses_our_handler() or settings.CSRF_FAILURE_VIEW == "drf_hardening.views.csrf_failure":
+    if not _uses_our_handler() or settings.CSRF_FAILURE_VIEW == names.CSRF_FAILURE_VIEW:
         return []
     return [
         Warning(
             f"CSRF_FAILURE_VIEW is {settings.CSRF_FAILURE_VIEW!r}: CSRF failures (session-"
             "authenticated API calls) answer with Django's HTML page.",
-            hint='Set CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure" '
+            hint=f'Set CSRF_FAILURE_VIEW = "{names.CSRF_FAILURE_VIEW}" '
             "(harden() does), or silence drf_hardening.W064 if you have your own.",
             id="drf_hardening.W064",
         )

@@ -10,26 +10,24 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Warning
+from django.core.checks import Warning
 
+from drf_hardening import names
+from drf_hardening.checks._common import Messages, rest_framework_settings
 from drf_hardening.conf import conf
 
-Messages = list[CheckMessage]
-OUR_PARSER = "drf_hardening.parsers.JSONParser"
-DRF_JSON_PARSER = "rest_framework.parsers.JSONParser"
+OUR_PARSER = names.JSON_PARSER
+DRF_JSON_PARSER = names.DRF_JSON_PARSER
 # What DRF uses when DEFAULT_PARSER_CLASSES is not set.
 DRF_DEFAULT_PARSERS = [
     DRF_JSON_PARSER,
-    "rest_framework.parsers.FormParser",
-    "rest_framework.parsers.MultiPartParser",
+    names.DRF_FORM_PARSER,
+    names.DRF_MULTIPART_PARSER,
 ]
 
 
 def _parsers() -> list[Any]:
-    rest_framework = getattr(settings, "REST_FRAMEWORK", None)
-    if not isinstance(rest_framework, dict):
-        return DRF_DEFAULT_PARSERS
-    parsers = rest_framework.get("DEFAULT_PARSER_CLASSES", DRF_DEFAULT_PARSERS)
+    parsers = rest_framework_settings().get("DEFAULT_PARSER_CLASSES", DRF_DEFAULT_PARSERS)
     # A string is reported by drf_hardening.E011; anything else but a list, by DRF.
     return list(parsers) if isinstance(parsers, list | tuple) else []
 

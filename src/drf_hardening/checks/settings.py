@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
+from drf_hardening import names
+from drf_hardening.checks._common import Messages, rest_framework_settings
 from drf_hardening.conf import conf
 
-Messages = list[CheckMessage]
-OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
+OUR_HANDLER = names.EXCEPTION_HANDLER
 
 #: Settings that must be a list or tuple of strings: a str is a sequence of characters.
 SEQUENCE_SETTINGS = (
@@ -40,11 +41,6 @@ SEQUENCE_REST_FRAMEWORK = (
     "DEFAULT_RENDERER_CLASSES",
     "DEFAULT_PARSER_CLASSES",
 )
-
-
-def _rest_framework() -> dict[str, Any]:
-    value = getattr(settings, "REST_FRAMEWORK", None)
-    return value if isinstance(value, dict) else {}
 
 
 def check_allowed_hosts(**kwargs: Any) -> Messages:
@@ -101,7 +97,7 @@ def _uses_drf_ident(path: str) -> bool:
 
 
 def check_num_proxies(**kwargs: Any) -> Messages:
-    rest_framework = _rest_framework()
+    rest_framework = rest_framework_settings()
     if rest_framework.get("NUM_PROXIES") is not None:
         return []
     classes = rest_framework.get("DEFAULT_THROTTLE_CLASSES") or []
@@ -125,7 +121,7 @@ def check_num_proxies(**kwargs: Any) -> Messages:
 def check_exception_handler(**kwargs: Any) -> Messages:
     if conf.PROFILE is None:
         return []
-    handler = _rest_framework().get("EXCEPTION_HANDLER")
+    handler = rest_framework_settings().get("EXCEPTION_HANDLER")
     if handler != OUR_HANDLER:
         return [
             Warning(
@@ -144,9 +140,9 @@ def check_production_defaults(**kwargs: Any) -> Messages:
     if conf.PROFILE != "production":
         return []
     messages: Messages = []
-    rest_framework = _rest_framework()
+    rest_framework = rest_framework_settings()
     renderers = rest_framework.get("DEFAULT_RENDERER_CLASSES") or []
-    if "rest_framework.renderers.BrowsableAPIRenderer" in renderers:
+    if names.BROWSABLE_API_RENDERER in renderers:
         messages.append(
             Warning(
                 "REST_FRAMEWORK['DEFAULT_RENDERER_CLASSES'] includes BrowsableAPIRenderer under "
@@ -156,7 +152,7 @@ def check_production_defaults(**kwargs: Any) -> Messages:
             )
         )
     permissions = rest_framework.get("DEFAULT_PERMISSION_CLASSES")
-    if permissions is None or "rest_framework.permissions.AllowAny" in permissions:
+    if permissions is None or names.ALLOW_ANY in permissions:
         messages.append(
             Warning(
                 "REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] allows any client by default "
@@ -181,7 +177,7 @@ def check_sequences(**kwargs: Any) -> Messages:
     named: list[tuple[str, Any]] = [
         (name, getattr(settings, name, None)) for name in SEQUENCE_SETTINGS
     ]
-    rest_framework = _rest_framework()
+    rest_framework = rest_framework_settings()
     named += [
         (f"REST_FRAMEWORK['{key}']", rest_framework.get(key)) for key in SEQUENCE_REST_FRAMEWORK
     ]

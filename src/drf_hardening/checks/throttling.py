@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Warning
+from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
+from drf_hardening.checks._common import Messages, rest_framework_settings
 from drf_hardening.conf import conf
 from drf_hardening.throttling.rates import parse_rate
 
-Messages = list[CheckMessage]
 RATES = 'REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]'
 RATE_HINT = "Write '<requests>/<period>', e.g. '100/minute', '50/min', '100/5m' or '1000/12h'."
 DUMMY = "django.core.cache.backends.dummy.DummyCache"
@@ -26,11 +26,6 @@ NOT_ATOMIC = (
     "django.core.cache.backends.db.DatabaseCache",
     "django.core.cache.backends.filebased.FileBasedCache",
 )
-
-
-def _rest_framework() -> dict[str, Any]:
-    value = getattr(settings, "REST_FRAMEWORK", None)
-    return value if isinstance(value, dict) else {}
 
 
 def _bad_rate(rate: Any) -> str | None:
@@ -42,7 +37,7 @@ def _bad_rate(rate: Any) -> str | None:
 
 
 def check_throttle_rates(**kwargs: Any) -> Messages:
-    rates = _rest_framework().get("DEFAULT_THROTTLE_RATES") or {}
+    rates = rest_framework_settings().get("DEFAULT_THROTTLE_RATES") or {}
     messages: Messages = []
     for scope, rate in rates.items() if isinstance(rates, dict) else ():
         problem = None if rate is None else _bad_rate(rate)
@@ -165,7 +160,7 @@ def check_ipv6_prefix(**kwargs: Any) -> Messages:
 
 def _throttle_classes() -> list[tuple[str, Any]]:
     """``(path as written, class)`` of each importable ``DEFAULT_THROTTLE_CLASSES`` entry."""
-    paths = _rest_framework().get("DEFAULT_THROTTLE_CLASSES") or ()
+    paths = rest_framework_settings().get("DEFAULT_THROTTLE_CLASSES") or ()
     if not isinstance(paths, list | tuple):
         return []  # a bare string is drf_hardening.E011
     classes = []
@@ -182,7 +177,7 @@ def _throttle_classes() -> list[tuple[str, Any]]:
 
 def check_drf_throttles(**kwargs: Any) -> Messages:
     messages: Messages = []
-    rates = _rest_framework().get("DEFAULT_THROTTLE_RATES") or {}
+    rates = rest_framework_settings().get("DEFAULT_THROTTLE_RATES") or {}
     for name, cls in _throttle_classes():
         if cls.__module__ == "rest_framework.throttling":
             messages.append(

@@ -13,9 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from drf_hardening.security_log import log_event
-
-logger = logging.getLogger("drf_hardening.security")
+from drf_hardening.logging.events import log_event
+from drf_hardening.logging.events import security_logger as logger
 
 _failing: set[str] = set()
 _failing_lock = threading.Lock()

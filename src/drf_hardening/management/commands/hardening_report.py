@@ -10,8 +10,8 @@ from django.core.checks import CheckMessage
 from django.core.management.base import BaseCommand, CommandParser
 
 from drf_hardening.checks import ALL_CHECKS
-from drf_hardening.hardening import REPORT_SETTING
-from drf_hardening.report import HardeningReport
+from drf_hardening.presets.merge import REPORT_SETTING
+from drf_hardening.presets.report import HardeningReport
 
 
 def run_library_checks() -> list[CheckMessage]:

@@ -20,12 +20,14 @@ from django.utils.functional import LazyObject, empty
 from rest_framework.exceptions import APIException, ValidationError
 
 from drf_hardening.client_ip import get_client_ip
-from drf_hardening.logging import RECORD_ATTRIBUTES
-from drf_hardening.redaction import MASK, escape_text, is_sensitive_name, redact_value
+from drf_hardening.logging.filters import RECORD_ATTRIBUTES
+from drf_hardening.logging.redaction import MASK, escape_text, is_sensitive_name, redact_value
 from drf_hardening.request_id import get_request_id
-from drf_hardening.text_policy import CODES as TEXT_POLICY_CODES
+from drf_hardening.text.policy import CODES as TEXT_POLICY_CODES
 
-logger = logging.getLogger("drf_hardening.security")
+#: The one ``drf_hardening.security`` logger; every security event and throttle-store
+#: outage is written to it.
+security_logger = logging.getLogger("drf_hardening.security")
 
 #: ``StrictCharField`` codes that mean the characters themselves were refused
 #: (control, bidi, invisible, look-alike...): an ``input_rejected`` event. The
@@ -70,7 +72,7 @@ def log_event(event: str, request: Any, **fields: Any) -> None:
         record[key] = MASK if is_sensitive_name(name) else redact_value(value)
     status = record["status"]
     level = logging.ERROR if isinstance(status, int) and status >= 500 else logging.WARNING
-    logger.log(
+    security_logger.log(
         level,
         "%s status=%s method=%s path=%s client_ip=%s user_id=%s",
         event,

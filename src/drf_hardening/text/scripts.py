@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import regex
 
-from drf_hardening._unicode13 import SCRIPTS
+from drf_hardening.text.unicode_data import SCRIPTS
 
 _COMMON = r"\p{scx=Zyyy}\p{scx=Zinh}"
 # A script added to Unicode after the table was generated is simply never a

@@ -1,6 +1,6 @@
-"""Logging filters and formatters: request ids, redaction, one record per line.
+"""Logging filters: request ids on every record, credentials masked, line breaks escaped.
 
-Put the two filters on every handler (``drf_hardening.logconfig.logging_preset``
+Put the two filters on every handler (``drf_hardening.presets.logging.logging_preset``
 does): filters on a handler see the records of every logger that reaches it,
 where a filter on a logger misses its children's records.
 
@@ -9,43 +9,20 @@ where a filter on a logger misses its children's records.
   traceback text and structured extras, and escapes CR/LF and the other control
   characters so that user text cannot start (or, with terminal escape
   sequences, paint over) a log line.
-- ``TextFormatter`` and ``JSONFormatter`` keep one record per line.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime, timezone
-from typing import Any
 
-from drf_hardening.redaction import (
+from drf_hardening.logging.redaction import (
     MASK,
-    MAX_DEPTH,
-    SENSITIVE_NAME,
     escape_text,
     is_sensitive_name,
     redact_text,
     redact_value,
 )
 from drf_hardening.request_id import get_request_id
-
-# The redaction functions are re-exported: they are documented under this module.
-__all__ = [
-    "MASK",
-    "MAX_DEPTH",
-    "RECORD_ATTRIBUTES",
-    "SENSITIVE_NAME",
-    "JSONFormatter",
-    "RedactingFilter",
-    "RequestIDFilter",
-    "TextFormatter",
-    "escape_text",
-    "is_sensitive_name",
-    "redact_text",
-    "redact_value",
-]
-
 
 #: Attributes every ``LogRecord`` has; the others are the ``extra=`` of the call.
 RECORD_ATTRIBUTES = frozenset(
@@ -114,69 +91,3 @@ class RedactingFilter(logging.Filter):
             # someone's log call). The arguments are left out: away from the
             # format string that named them, a secret among them cannot be told.
             return f"{record.msg!s} [arguments left out: they do not fit the format]"
-
-
-class TextFormatter(logging.Formatter):
-    """A ``logging.Formatter`` whose records never span lines that start at column 0.
-
-    Continuation lines (tracebacks, stack info) are indented by two spaces, so a
-    line at column 0 always starts a record, even if an exception message
-    carries a line break. ``%(request_id)s`` is ``"-"`` when no filter set it.
-    """
-
-    def format(self, record: logging.LogRecord) -> str:
-        if not hasattr(record, "request_id"):
-            record.request_id = "-"
-        text = super().format(record)
-        first, _, rest = text.partition("\n")
-        if not rest:
-            return first
-        return first + "\n" + "\n".join("  " + line for line in rest.splitlines())
-
-
-class JSONFormatter(logging.Formatter):
-    """One JSON object per line with the standard library's ``json``.
-
-    Keys: ``time`` (ISO 8601, UTC), ``level``, ``logger``, ``message``,
-    ``request_id``, then every ``extra=`` field, then ``exc_info``/``stack_info``
-    when present. Values JSON cannot hold are written with ``str()``; the
-    request object Django attaches to its records is left out. python-json-logger
-    works with the same filters if you prefer it (see docs/logging.md).
-    """
-
-    #: Extras not written: Django's request object (its repr says nothing useful).
-    skipped_extras = frozenset({"request"})
-
-    def format(self, record: logging.LogRecord) -> str:
-        payload: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, tz=timezone.utc).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", None) or "-",
-        }
-        for name in sorted(set(vars(record)) - RECORD_ATTRIBUTES):
-            if name not in payload and name not in self.skipped_extras and name[:1] != "_":
-                payload[name] = getattr(record, name)
-        if record.exc_info and not record.exc_text:
-            record.exc_text = self.formatException(record.exc_info)
-        if record.exc_text:
-            payload["exc_info"] = record.exc_text
-        if record.stack_info:
-            payload["stack_info"] = self.formatStack(record.stack_info)
-        try:
-            text = json.dumps(payload, default=str, ensure_ascii=False)
-        except (TypeError, ValueError):
-            # An extra JSON cannot hold even through str() (a dict with tuple keys, a
-            # list that contains itself): write such values as text, not lose the record.
-            text = json.dumps({k: _scalar(v) for k, v in payload.items()}, ensure_ascii=False)
-        # json.dumps escapes every control character: a record is always one line.
-        return text.translate(_JSON_LINE_BREAKS)
-
-
-def _scalar(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
-
-
-# json.dumps escapes C0 controls but leaves these, which some log readers split on.
-_JSON_LINE_BREAKS = {ord(char): f"\\u{ord(char):04x}" for char in "\x85\u2028\u2029"}

@@ -21,8 +21,8 @@ from typing import Literal
 
 import regex
 
-from drf_hardening._unicode13 import ASSIGNED_RANGES, SUSPECT_BMP_RANGES
-from drf_hardening.mixed_script import is_mixed_script
+from drf_hardening.text.scripts import is_mixed_script
+from drf_hardening.text.unicode_data import ASSIGNED_RANGES, SUSPECT_BMP_RANGES
 
 DEFAULT_MAX_LENGTH = 255
 # UTS #39 section 5.4: "Forbid sequences of more than 4 nonspacing marks".

@@ -3,7 +3,7 @@
 Pure functions of the profile and the options: nothing here imports
 ``django.conf.settings`` (settings.py runs before Django is configured), so
 the presets can be built, printed and tested without a Django project.
-``drf_hardening.hardening`` merges them into a settings namespace.
+``drf_hardening.presets.merge`` merges them into a settings namespace.
 """
 
 from __future__ import annotations
@@ -12,21 +12,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from drf_hardening import names
+from drf_hardening.names import (
+    AUTH_GUARD_MIDDLEWARE,
+    BROWSABLE_API_RENDERER,
+    CLICKJACKING_MIDDLEWARE,
+    COMMON_MIDDLEWARE,
+    CORS_MIDDLEWARE,
+    CSRF_MIDDLEWARE,
+    DJANGO_CSP_MIDDLEWARE,
+    LIBRARY_CSP_MIDDLEWARE,
+    REQUEST_ID_MIDDLEWARE,
+    SECURITY_MIDDLEWARE,
+    SESSION_MIDDLEWARE,
+)
+
 Profile = Literal["production", "development"]
 PROFILES: tuple[Profile, ...] = ("production", "development")
 
-#: Where each preset middleware goes. ``after`` names the entries it must
-#: follow when they are present; a middleware with no anchor goes first.
-SECURITY_MIDDLEWARE = "django.middleware.security.SecurityMiddleware"
-REQUEST_ID_MIDDLEWARE = "drf_hardening.middleware.RequestIDMiddleware"
-AUTH_GUARD_MIDDLEWARE = "drf_hardening.auth_guard.FailedAuthGuardMiddleware"
-CORS_MIDDLEWARE = "corsheaders.middleware.CorsMiddleware"
-DJANGO_CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
-LIBRARY_CSP_MIDDLEWARE = "drf_hardening.middleware.ContentSecurityPolicyMiddleware"
-SESSION_MIDDLEWARE = "django.contrib.sessions.middleware.SessionMiddleware"
-COMMON_MIDDLEWARE = "django.middleware.common.CommonMiddleware"
-CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
-CLICKJACKING_MIDDLEWARE = "django.middleware.clickjacking.XFrameOptionsMiddleware"
 #: Anchor meaning "at the end of MIDDLEWARE".
 AT_END = ("*",)
 
@@ -35,7 +38,6 @@ API_CSP = {"default-src": ["'none'"], "frame-ancestors": ["'none'"]}
 #: DRF's browsable API is a page with the project's own scripts and styles: while it
 #: is on, those may load, and still nothing may frame it.
 BROWSABLE_API_CSP = {"default-src": ["'self'"], "frame-ancestors": ["'none'"]}
-BROWSABLE_API_RENDERER = "rest_framework.renderers.BrowsableAPIRenderer"
 ONE_YEAR = 31_536_000
 DEVELOPMENT_ORIGINS = ("http://localhost:3000", "http://127.0.0.1:3000")
 DEVELOPMENT_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -90,7 +92,7 @@ class Preset:
 
 
 def build_preset(options: Options) -> Preset:
-    from drf_hardening.logconfig import logging_preset
+    from drf_hardening.presets.logging import logging_preset
 
     production = options.profile == "production"
     return Preset(
@@ -169,7 +171,7 @@ def _headers(options: Options) -> dict[str, Any]:
         "X_FRAME_OPTIONS": "DENY",
         "SESSION_COOKIE_HTTPONLY": True,
         "CSRF_COOKIE_HTTPONLY": True,
-        "CSRF_FAILURE_VIEW": "drf_hardening.views.csrf_failure",
+        "CSRF_FAILURE_VIEW": names.CSRF_FAILURE_VIEW,
     }
     if options.django_version >= (6, 0):
         result["SECURE_CSP"] = _csp(options)
@@ -193,20 +195,20 @@ def _request_limits() -> dict[str, Any]:
 
 
 def _rest_framework(options: Options) -> dict[str, Any]:
-    renderers = ["rest_framework.renderers.JSONRenderer"]
+    renderers = [names.JSON_RENDERER]
     if options.profile == "development":
         renderers.append(BROWSABLE_API_RENDERER)
     return {
         "DEFAULT_THROTTLE_CLASSES": [
-            "drf_hardening.throttling.AnonRateThrottle",
-            "drf_hardening.throttling.UserRateThrottle",
+            names.ANON_THROTTLE,
+            names.USER_THROTTLE,
         ],
         "DEFAULT_THROTTLE_RATES": {"user": "100/minute", "anon": "50/minute"},
-        "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
-        "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+        "EXCEPTION_HANDLER": names.EXCEPTION_HANDLER,
+        "DEFAULT_PERMISSION_CLASSES": [names.IS_AUTHENTICATED],
         "DEFAULT_RENDERER_CLASSES": renderers,
-        "DEFAULT_PARSER_CLASSES": ["drf_hardening.parsers.JSONParser"],
-        "DEFAULT_PAGINATION_CLASS": "drf_hardening.pagination.PageNumberPagination",
+        "DEFAULT_PARSER_CLASSES": [names.JSON_PARSER],
+        "DEFAULT_PAGINATION_CLASS": names.PAGINATION,
         "PAGE_SIZE": 50,
         "NUM_PROXIES": options.num_proxies,
     }

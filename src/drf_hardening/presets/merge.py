@@ -22,16 +22,16 @@ from typing import Any
 import django
 from django.core.exceptions import ImproperlyConfigured
 
-from drf_hardening.presets import (
+from drf_hardening.names import BROWSABLE_API_RENDERER
+from drf_hardening.presets.profiles import (
     AT_END,
-    BROWSABLE_API_RENDERER,
     PROFILES,
     Options,
     Preset,
     Profile,
     build_preset,
 )
-from drf_hardening.report import Entry, HardeningReport, Source
+from drf_hardening.presets.report import Entry, HardeningReport, Source
 
 #: Nested settings merged key by key, and the sub-dicts merged one level further.
 NESTED: Mapping[str, frozenset[str]] = {

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_hardening import names
+
 #: Size at which the log file rotates, and how many old files are kept: at most
 #: 6 x 10 MiB on disk, where Django tutorials' plain FileHandler grows forever.
 LOG_FILE_MAX_BYTES = 10 * 1024 * 1024
@@ -65,7 +67,7 @@ def logging_preset(
             "filters": filters,
         },
         MAIL_ADMINS_HANDLER: {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": names.ADMIN_EMAIL_HANDLER,
             "level": "ERROR",
             "filters": ["drf_hardening_require_debug_false", *filters],
         },
@@ -89,16 +91,16 @@ def logging_preset(
         "version": 1,
         "disable_existing_loggers": False,
         "filters": {
-            REQUEST_ID_FILTER: {"()": "drf_hardening.logging.RequestIDFilter"},
-            REDACT_FILTER: {"()": "drf_hardening.logging.RedactingFilter"},
-            "drf_hardening_require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+            REQUEST_ID_FILTER: {"()": names.REQUEST_ID_FILTER},
+            REDACT_FILTER: {"()": names.REDACTING_FILTER},
+            "drf_hardening_require_debug_false": {"()": names.REQUIRE_DEBUG_FALSE},
         },
         "formatters": {
             "drf_hardening_text": {
-                "()": "drf_hardening.logging.TextFormatter",
+                "()": names.TEXT_FORMATTER,
                 "format": TEXT_FORMAT,
             },
-            "drf_hardening_json": {"()": "drf_hardening.logging.JSONFormatter"},
+            "drf_hardening_json": {"()": names.JSON_FORMATTER},
         },
         "handlers": handlers,
         "loggers": {
