@@ -13,6 +13,7 @@ from django.core.signals import setting_changed
 from django.test import signals
 
 from drf_hardening.checks import errors
+from drf_hardening.exceptions import ExceptionHandler
 from drf_hardening.logging import RedactingFilter
 from drf_hardening.presets.logging import logging_preset
 
@@ -65,28 +66,33 @@ def test_wired_project_passes(wired: Any) -> None:
     assert run_all() == []
 
 
-@pytest.mark.parametrize("value", ["xml", "", None])
-def test_e060_unknown_error_format(settings: Any, value: Any) -> None:
-    settings.DRF_HARDENING = {"ERROR_FORMAT": value}
+class Handler(ExceptionHandler):
+    """A subclass for EXCEPTION_HANDLER_CLASS."""
 
-    [message] = errors.check_error_format()
 
-    assert message.id == "drf_hardening.E060"
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("tests.no_such_module.Handler", "cannot be imported"),
+        ("tests.test_checks_errors.NoSuchHandler", "cannot be imported"),
+        ("tests.test_checks_errors.ids", "is not a subclass"),
+        ("drf_hardening.logging.RedactingFilter", "is not a subclass"),
+    ],
+)
+def test_e063_bad_exception_handler_class(settings: Any, value: str, problem: str) -> None:
+    settings.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": value}
+
+    [message] = errors.check_exception_handler_class()
+
+    assert message.id == "drf_hardening.E063"
     assert repr(value) in message.msg
+    assert problem in message.msg
 
 
-@pytest.mark.parametrize("value", ["X Request ID", "X-Request-ID\r\n", "", 42])
-def test_e061_bad_request_id_header(settings: Any, value: Any) -> None:
-    settings.DRF_HARDENING = {"REQUEST_ID_HEADER": value}
+def test_e063_accepts_a_subclass(wired: Any) -> None:
+    wired.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": "tests.test_checks_errors.Handler"}
 
-    assert ids(errors.check_request_id_header()) == ["drf_hardening.E061"]
-
-
-@pytest.mark.parametrize("value", ["/api/", ["api/"], [None], None])
-def test_e062_bad_api_path_prefixes(settings: Any, value: Any) -> None:
-    settings.DRF_HARDENING = {"API_PATH_PREFIXES": value}
-
-    assert ids(errors.check_api_path_prefixes()) == ["drf_hardening.E062"]
+    assert run_all() == []
 
 
 def test_w060_plain_file_handler(settings: Any) -> None:
@@ -145,7 +151,20 @@ def test_w061_unimportable_filter_does_not_count(settings: Any) -> None:
 def test_w062_request_id_middleware_missing(wired: Any) -> None:
     wired.MIDDLEWARE = []
 
-    assert ids(errors.check_request_id_middleware()) == ["drf_hardening.W062"]
+    [message] = errors.check_request_id_middleware()
+    assert message.id == "drf_hardening.W062"
+    assert "first in MIDDLEWARE (before django.middleware.security.SecurityMiddleware)" in str(
+        message.hint
+    )
+
+
+def test_w062_accepts_request_id_middleware_before_security_middleware(wired: Any) -> None:
+    wired.MIDDLEWARE = [
+        "drf_hardening.middleware.RequestIDMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+    ]
+
+    assert run_all() == []
 
 
 def test_w063_url_handlers_missing(wired: Any) -> None:
@@ -190,6 +209,7 @@ def test_wiring_checks_ignore_projects_without_our_handler(wired: Any) -> None:
         ("ERROR_FORMAT", "xml", "E060"),
         ("REQUEST_ID_HEADER", "X Request ID", "E061"),
         ("API_PATH_PREFIXES", "/api/", "E062"),
+        ("EXCEPTION_HANDLER_CLASS", "tests.no_such_module.Handler", "E063"),
     ],
 )
 def test_errors_stop_manage_py_check(settings: Any, key: str, value: str, check_id: str) -> None:

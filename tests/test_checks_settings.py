@@ -9,7 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from drf_hardening.checks import ALL_CHECKS, cors
+from drf_hardening.checks import conf as conf_checks
 from drf_hardening.checks import settings as checks
+from drf_hardening.names import REQUEST_ID_MIDDLEWARE
 
 CORS = "corsheaders.middleware.CorsMiddleware"
 COMMON = "django.middleware.common.CommonMiddleware"
@@ -121,6 +123,16 @@ def test_security_middleware_not_first_fires_w005(settings: Any) -> None:
     assert ids(cors.check_security_middleware) == ["drf_hardening.W005"]
 
 
+def test_security_middleware_below_request_id_only_passes_w005(settings: Any) -> None:
+    settings.MIDDLEWARE = [REQUEST_ID_MIDDLEWARE, SECURITY, COMMON]
+    assert ids(cors.check_security_middleware) == []
+    settings.MIDDLEWARE = [REQUEST_ID_MIDDLEWARE, CORS, SECURITY]
+    (message,) = cors.check_security_middleware()
+    assert message.id == "drf_hardening.W005"
+    assert CORS in message.msg
+    assert REQUEST_ID_MIDDLEWARE not in message.msg.partition("above")[0]
+
+
 def test_empty_allowed_hosts_in_production_fires_e005(production: Any) -> None:
     production.ALLOWED_HOSTS = []
     assert ids(checks.check_allowed_hosts) == ["drf_hardening.E005"]
@@ -148,6 +160,14 @@ def test_proxy_ssl_header_without_a_proxy_fires_e007(settings: Any) -> None:
         call_command("check")
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": 1}
     assert ids(checks.check_proxy_ssl_header) == []
+
+
+def test_proxy_ssl_header_with_num_proxies_standing_in_passes(settings: Any) -> None:
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.REST_FRAMEWORK = {"NUM_PROXIES": 1}
+    assert ids(checks.check_proxy_ssl_header) == []
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": 0}  # set: it wins over NUM_PROXIES
+    assert ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
 
 
 def test_num_proxies_none_with_drf_ip_throttle_fires_w001(settings: Any) -> None:
@@ -236,10 +256,13 @@ def test_string_in_rest_framework_or_drf_hardening_fires_e011(settings: Any) -> 
         "DEFAULT_THROTTLE_CLASSES": "drf_hardening.throttling.AnonRateThrottle"
     }
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": "10.0.0.1"}
-    found = checks.check_sequences()
+    # DRF_HARDENING's keys are all checked by checks.conf, this one too.
+    found = [*checks.check_sequences(), *conf_checks.check_drf_hardening()]
     assert [m.id for m in found] == ["drf_hardening.E011", "drf_hardening.E011"]
     assert "REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']" in found[0].msg
     assert "DRF_HARDENING['TRUSTED_PROXIES']" in found[1].msg
+    assert found[1].hint == "Write DRF_HARDENING['TRUSTED_PROXIES'] = ['10.0.0.1']."
+    assert ids().count("drf_hardening.E011") == 2  # reported once each, E027 stays silent
     assert checks.check_num_proxies() == []  # the string is reported once, by E011
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E011"):
         call_command("check")

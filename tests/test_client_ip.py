@@ -142,3 +142,47 @@ def test_ipv6_prefix_length_setting(settings, length: int, expected: str) -> Non
 
 def test_ipv4_ident_is_the_address(settings) -> None:
     assert get_client_ident(make("198.51.100.7")) == "198.51.100.7"
+
+
+# Drop-in: without DRF_HARDENING["TRUSTED_PROXIES"], DRF's NUM_PROXIES is the count.
+
+
+def num_proxies(settings, value) -> None:  # type: ignore[no-untyped-def]
+    settings.DRF_HARDENING = {}
+    settings.REST_FRAMEWORK = {"NUM_PROXIES": value}
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"), [(0, "10.0.0.2"), (1, "198.51.100.7"), (2, "203.0.113.5")]
+)
+def test_num_proxies_is_the_count_when_trusted_proxies_is_unset(settings, count, expected) -> None:  # type: ignore[no-untyped-def]
+    num_proxies(settings, count)
+    assert get_client_ip(make("10.0.0.2", "192.0.2.1, 203.0.113.5, 198.51.100.7")) == expected
+
+
+@hyp
+@given(spoof=spoofed)
+def test_spoofed_xff_never_changes_identity_with_num_proxies(settings, spoof: str) -> None:
+    num_proxies(settings, 1)
+    xff = f"{spoof}, 198.51.100.7" if spoof else "198.51.100.7"
+    assert get_client_ident(make("10.0.0.2", xff)) == "198.51.100.7"
+
+
+# DRF's None trusts the whole header; a malformed count is drf_hardening.E034.
+@pytest.mark.parametrize("value", [None, -1, True, "1", 1.0])
+def test_num_proxies_none_or_malformed_trusts_no_header(settings, value) -> None:  # type: ignore[no-untyped-def]
+    num_proxies(settings, value)
+    assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"
+
+
+@pytest.mark.parametrize("value", [0, ["192.0.2.0/24"]])
+def test_trusted_proxies_wins_over_num_proxies(settings, value) -> None:  # type: ignore[no-untyped-def]
+    settings.REST_FRAMEWORK = {"NUM_PROXIES": 1}
+    trust(settings, value)
+    assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"
+
+
+def test_malformed_trusted_proxies_does_not_fall_back_to_num_proxies(settings) -> None:  # type: ignore[no-untyped-def]
+    settings.REST_FRAMEWORK = {"NUM_PROXIES": 1}
+    trust(settings, -1)  # drf_hardening.E027: read as 0, not as NUM_PROXIES
+    assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"

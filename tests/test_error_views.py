@@ -182,3 +182,40 @@ def test_error_view_events_are_logged(client: Client, caplog: Any) -> None:
 
     events = [r.event for r in caplog.records if r.name == "drf_hardening.security"]  # type: ignore[attr-defined]
     assert events == ["permission_denied", "server_error"]
+
+
+def test_plain_view_django_bad_request_is_json_400(client: Client, error_format: str) -> None:
+    response = client.get("/plain/bad-request/")
+
+    expect(response, error_format, 400, "bad_request", "Bad request.")
+    assert b"script" not in response.content
+
+
+def test_malformed_multipart_body_is_json_400_not_500(client: Client) -> None:
+    # Django raises MultiPartParserError when request.POST is read, and calls handler400.
+    response = client.generic(
+        "POST", "/plain/form/", b"--x\r\n", content_type="multipart/form-data; boundary="
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+
+
+def test_suspicious_operation_is_logged_once_by_django(client: Client, caplog: Any) -> None:
+    caplog.set_level(logging.ERROR, logger="django.security")
+
+    client.get("/plain/suspicious/")
+
+    records = [r for r in caplog.records if r.name.startswith("django.security.")]
+    assert [r.name for r in records] == ["django.security.SuspiciousOperation"]
+
+
+def test_csrf_failure_logs_csrf_failed_event(settings: Any, caplog: Any) -> None:
+    settings.MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
+    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    caplog.set_level(logging.WARNING, logger="drf_hardening.security")
+
+    Client(enforce_csrf_checks=True).post("/plain/csrf/")
+
+    events = [r.event for r in caplog.records if r.name == "drf_hardening.security"]  # type: ignore[attr-defined]
+    assert events == ["csrf_failed"]

@@ -12,7 +12,8 @@ from django.db import connection
 from django.test import Client
 from rest_framework import exceptions
 
-from drf_hardening.exceptions import ExceptionHandler, exception_handler
+from drf_hardening import exceptions as hardening_exceptions
+from drf_hardening.exceptions import ExceptionHandler, exception_handler, get_handler_class
 
 pytestmark = pytest.mark.urls("tests.urls_errors")
 
@@ -263,6 +264,13 @@ def test_parse_error_does_not_echo_parser_or_input(client: Client, error_format:
     assert b"Expecting" not in response.content
 
 
+def test_django_bad_request_in_view_is_a_generic_400(client: Client, error_format: str) -> None:
+    response = client.get("/api/django-bad-request/")
+
+    expect(response, error_format, 400, "bad_request", "Bad request.")
+    assert b"script" not in response.content
+
+
 def test_suspicious_operation_is_a_generic_400(
     client: Client, error_format: str, caplog: Any
 ) -> None:
@@ -429,6 +437,45 @@ def test_handler_without_request_in_context_still_answers() -> None:
     assert response.status_code == 500
     assert response.data["error"]["code"] == "server_error"
     assert response.data["error"]["request_id"] == response["X-Request-ID"]
+
+
+@pytest.mark.django_db
+def test_handler_class_setting_runs_the_subclass(client: Client, settings: Any) -> None:
+    settings.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": "tests.test_exceptions.ConflictHandler"}
+
+    response = client.get("/api/boom/")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+
+
+def test_handler_class_follows_settings(settings: Any) -> None:
+    assert get_handler_class() is ExceptionHandler
+    settings.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": "tests.test_exceptions.ConflictHandler"}
+    assert get_handler_class() is ConflictHandler
+    settings.DRF_HARDENING = {}
+    assert get_handler_class() is ExceptionHandler
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests.no_such_module.Handler",
+        "tests.test_exceptions.Missing",
+        "tests.test_exceptions.expect",
+    ],
+)
+def test_bad_handler_class_falls_back_and_logs_once(settings: Any, caplog: Any, path: str) -> None:
+    # drf_hardening.E063 stops manage.py check; a server that runs no checks must still answer.
+    hardening_exceptions._import_handler_class.cache_clear()
+    settings.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": path}
+    caplog.set_level(logging.ERROR, logger="drf_hardening.exceptions")
+
+    classes = [get_handler_class() for _ in range(3)]
+
+    assert classes == [ExceptionHandler] * 3
+    [record] = [r for r in caplog.records if r.name == "drf_hardening.exceptions"]
+    assert path in record.getMessage()
 
 
 @pytest.mark.django_db

@@ -5,13 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import path
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from drf_hardening.pagination import PageNumberPagination
 
 ITEMS = list(range(500))
+
+
+class ItemsView(APIView):
+    permission_classes = ()
+
+    def get(self, request: Request) -> Response:
+        paginator = PageNumberPagination()
+        return paginator.get_paginated_response(paginator.paginate_queryset(ITEMS, request, self))
+
+
+# This module is the URLconf of the full-stack tests (pytest.mark.urls(__name__)).
+urlpatterns = [path("items/", ItemsView.as_view())]
 
 
 def page(query: str) -> list[int]:
@@ -55,3 +71,19 @@ def test_schema_says_pages_and_sizes_start_at_1() -> None:
     parameters = PageNumberPagination().get_schema_operation_parameters(view=None)  # type: ignore[arg-type]
     minimums = {p["name"]: p["schema"].get("minimum") for p in parameters}
     assert minimums == {"page": 1, "page_size": 1}
+
+
+@pytest.mark.parametrize("written", [None, "x", "100", 0, True])
+def test_a_cap_that_is_not_a_positive_int_reads_as_100(settings: Any, written: Any) -> None:
+    # drf_hardening.E043 stops manage.py check; a server started anyway must not 500.
+    settings.DRF_HARDENING = {"MAX_PAGE_SIZE": written}
+    assert len(page("?page_size=100000")) == 100
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize("written", [None, "x"])
+def test_a_bad_cap_on_a_list_request_is_no_500(client: Client, settings: Any, written: Any) -> None:
+    settings.DRF_HARDENING = {"MAX_PAGE_SIZE": written}
+    response = client.get("/items/?page_size=1000")
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 100

@@ -8,13 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from drf_hardening.checks import conf as conf_checks
 from drf_hardening.checks import throttling as checks
 
 LOCMEM = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 
 
 def ids() -> list[str]:
-    return sorted(str(m.id) for check in checks.CHECKS for m in check())
+    # The DRF_HARDENING values (E021-E023, E027, E028, E031-E033) are checked by checks.conf.
+    return sorted(str(m.id) for check in (*checks.CHECKS, *conf_checks.CHECKS) for m in check())
 
 
 def test_defaults_pass() -> None:
@@ -54,7 +56,8 @@ def test_e022_malformed_failed_auth_rate(settings: Any) -> None:
 
 def test_e023_unknown_throttle_cache(settings: Any) -> None:
     settings.DRF_HARDENING = {"THROTTLE_CACHE": "throttles"}
-    (message,) = checks.check_throttle_cache()
+    assert checks.check_throttle_cache() == []  # judges "default", which requests then use
+    (message,) = conf_checks.check_drf_hardening()
     assert message.id == "drf_hardening.E023"
     assert "'throttles'" in message.msg
     assert "'default'" in message.msg
@@ -86,12 +89,30 @@ def test_e027_malformed_trusted_proxies(settings: Any, value: Any) -> None:
     assert ids() == ["drf_hardening.E027"]
 
 
-# A bare string is reported once, by drf_hardening.E011 (tests/test_checks_settings.py).
-@pytest.mark.parametrize(
-    "value", [0, 2, ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"], (), "10.0.0.1"]
-)
+@pytest.mark.parametrize("value", [0, 2, ["10.0.0.0/8", "2001:db8::/32", "192.0.2.1"], ()])
 def test_e027_valid_trusted_proxies(settings: Any, value: Any) -> None:
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": value}
+    assert ids() == []
+
+
+def test_e027_bare_string_is_reported_once_as_e011(settings: Any) -> None:
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": "10.0.0.1"}
+    assert ids() == ["drf_hardening.E011"]
+
+
+@pytest.mark.parametrize("value", ["1", -1, True, 1.5])
+def test_e034_malformed_num_proxies_standing_in(settings: Any, value: Any) -> None:
+    settings.REST_FRAMEWORK = {"NUM_PROXIES": value}
+    (message,) = conf_checks.check_drf_hardening()
+    assert message.id == "drf_hardening.E034"
+    assert repr(value) in message.msg
+    settings.DRF_HARDENING = {"TRUSTED_PROXIES": 1}  # NUM_PROXIES is then not read
+    assert ids() == []
+
+
+@pytest.mark.parametrize("value", [None, 0, 2])
+def test_e034_valid_num_proxies(settings: Any, value: Any) -> None:
+    settings.REST_FRAMEWORK = {"NUM_PROXIES": value}
     assert ids() == []
 
 

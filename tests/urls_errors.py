@@ -11,13 +11,13 @@ import logging
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.views.decorators.csrf import csrf_protect
 from rest_framework import exceptions, serializers
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
@@ -101,6 +101,21 @@ class TokenProtected(JSONView):
 
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
+
+
+class SessionProtected(JSONView):
+    """DRF's ``SessionAuthentication`` enforces CSRF on unsafe methods of a logged-in user."""
+
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request: Request) -> Response:
+        return Response({"ok": True})
+
+
+class DjangoBadRequest(JSONView):
+    def get(self, request: Request) -> Response:
+        raise BadRequest("malformed thing in the query: <script>")
 
 
 class Forbidden(JSONView):
@@ -211,6 +226,14 @@ def plain_suspicious(request: HttpRequest) -> HttpResponse:
     raise SuspiciousOperation("Invalid HTTP_HOST header: 'evil.example'")
 
 
+def plain_bad_request(request: HttpRequest) -> HttpResponse:
+    raise BadRequest("malformed thing in the query: <script>")
+
+
+def plain_form(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(str(len(request.POST)))
+
+
 def plain_body(request: HttpRequest) -> HttpResponse:
     return HttpResponse(str(len(request.body)))
 
@@ -228,6 +251,8 @@ urlpatterns = [
     path("api/comment/", PostComment.as_view()),
     path("api/odd-status/", OddStatus.as_view()),
     path("api/token/", TokenProtected.as_view()),
+    path("api/session/", SessionProtected.as_view()),
+    path("api/django-bad-request/", DjangoBadRequest.as_view()),
     path("api/forbidden/", Forbidden.as_view()),
     path("api/django-forbidden/", DjangoForbidden.as_view()),
     path("api/missing/", Missing.as_view()),
@@ -242,6 +267,8 @@ urlpatterns = [
     path("plain/forbidden/", plain_forbidden),
     path("plain/missing/", plain_missing),
     path("plain/suspicious/", plain_suspicious),
+    path("plain/bad-request/", plain_bad_request),
+    path("plain/form/", plain_form),
     path("plain/body/", plain_body),
     path("plain/csrf/", plain_csrf),
 ]

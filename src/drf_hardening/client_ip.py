@@ -7,7 +7,9 @@ the only value a client cannot forge. ``X-Forwarded-For`` is read only when
 - an ``int`` *n*: *n* proxies stand in front of Django, each appending the
   address it received the connection from; the client is the *n*-th entry
   from the right (DRF's ``NUM_PROXIES``, without its ``None`` default that
-  trusts the whole header);
+  trusts the whole header). When ``TRUSTED_PROXIES`` is not set, an int
+  ``REST_FRAMEWORK["NUM_PROXIES"]`` is this count, so the classes are a
+  drop-in for DRF's;
 - a list of addresses or CIDR blocks: the chain ``X-Forwarded-For +
   [REMOTE_ADDR]`` is walked from the right, skipping trusted proxies; the
   first address that is not one of them is the client.
@@ -28,7 +30,6 @@ key on.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Sequence
 from functools import lru_cache
 
 from django.http import HttpRequest
@@ -80,23 +81,16 @@ def parse_networks(entries: tuple[str, ...]) -> tuple[IPNetwork, ...]:
 
 
 def trusted_proxies() -> int | tuple[IPNetwork, ...]:
-    """``TRUSTED_PROXIES`` as a count or as parsed networks.
+    """``TRUSTED_PROXIES`` (or DRF's ``NUM_PROXIES``) as a count or as parsed networks.
 
-    A malformed value is a system-check error (``drf_hardening.E027``); at
-    request time it is read as ``0`` (trust no header), the one reading that
-    cannot be spoofed.
+    ``conf`` serves only valid values: a malformed one is a system-check error
+    (``drf_hardening.E027``, ``E011``, ``E034``) and reads as ``0`` (trust no
+    header), the one reading that cannot be spoofed.
     """
     value = conf.TRUSTED_PROXIES
-    if isinstance(value, bool):
-        return 0
     if isinstance(value, int):
-        return max(value, 0)
-    if isinstance(value, Sequence) and not isinstance(value, str):
-        try:
-            return parse_networks(tuple(str(entry) for entry in value))
-        except ValueError:
-            return 0
-    return 0
+        return value
+    return parse_networks(tuple(value))
 
 
 def _forwarded_chain(request: HttpRequest) -> list[str]:
@@ -140,8 +134,7 @@ def get_client_ident(request: HttpRequest) -> str:
     text = get_client_ip(request)
     address = parse_ip(text)
     if isinstance(address, ipaddress.IPv6Address):
+        # An int from 1 to 128: conf serves the default (64) for anything else (E028).
         prefix = conf.IPV6_PREFIX_LENGTH
-        if not 0 < prefix <= 128:  # malformed: drf_hardening.E028; a /64 is the safe reading
-            prefix = 64
         return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
     return text

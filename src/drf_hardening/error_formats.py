@@ -1,9 +1,8 @@
 """The three shapes of an error body: ``envelope``, ``problem`` (RFC 9457) and ``drf``.
 
-Every error response of the library, from DRF views (``exceptions``) and from
-Django's URL handlers (``views``), is built here from an ``APIException`` that
-is already safe to show: nothing in this module looks at the original
-exception. docs/errors.md shows each shape with a captured response.
+Every error response of the library is built here, by ``exceptions.ExceptionHandler``,
+from an ``APIException`` that is already safe to show: nothing in this module
+looks at the original exception. docs/errors.md shows each shape with a captured response.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from http import HTTPStatus
 from typing import Any
 
 from rest_framework.exceptions import APIException, ErrorDetail
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -184,3 +184,24 @@ def render(error: ErrorInfo, error_format: str) -> Any:
 def media_type(error_format: str) -> str:
     """The media type of a body in ``error_format``."""
     return PROBLEM_MEDIA_TYPE if error_format == "problem" else "application/json"
+
+
+class ErrorResponse(Response):
+    """A DRF ``Response`` that, when rendered as JSON, is sent as ``json_media_type``.
+
+    The renderer is still negotiated (the browsable API keeps showing errors in
+    HTML); only ``application/json`` is swapped, for ``application/problem+json``.
+    """
+
+    def __init__(self, *args: Any, json_media_type: str = "application/json", **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.json_media_type = json_media_type
+
+    @property
+    def rendered_content(self) -> Any:
+        content = super().rendered_content
+        if self.json_media_type != "application/json" and self.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            self["Content-Type"] = self.json_media_type
+        return content

@@ -1,49 +1,46 @@
-"""DRF's ``EXCEPTION_HANDLER``, made leak-proof and given one body shape.
+"""The one error pipeline: DRF's ``EXCEPTION_HANDLER`` and every other error response.
 
-Set ``REST_FRAMEWORK["EXCEPTION_HANDLER"] = "drf_hardening.exceptions.exception_handler"``
-(the presets do). Compared with DRF's handler:
-
-- every exception gets a response: one that is not an ``APIException`` becomes a
-  500 with a generic message, whatever ``DEBUG`` says; its traceback goes to
-  the ``django.request`` log with the request id and ``got_request_exception``
-  fires, so Sentry and ``ADMINS`` e-mail keep working;
-- Django's ``Http404``, ``PermissionDenied``, ``SuspiciousOperation`` (400) and
-  ``RequestDataTooBig`` (413) get the same shape, and messages that would echo
-  the request or the code (parser errors, ``get_object_or_404``'s model name)
-  are replaced with generic ones;
-- the body follows ``DRF_HARDENING["ERROR_FORMAT"]`` (``error_formats``) and
-  carries the request id; ``WWW-Authenticate`` and ``Retry-After`` are kept and
-  the transaction is rolled back, as DRF does;
-- 401, 403, 429, 5xx and input refused by the strict-text policy are logged
-  as security events (``security_log``).
-
-To change one step, subclass ``ExceptionHandler`` and point ``EXCEPTION_HANDLER``
-at a function that runs it (see docs/errors.md).
+``exception_handler`` (``REST_FRAMEWORK["EXCEPTION_HANDLER"]``, set by the
+presets) answers errors in DRF views; ``error_response`` answers those outside
+them (``drf_hardening.views``, the failed-auth guard). Both run the class named
+by ``DRF_HARDENING["EXCEPTION_HANDLER_CLASS"]`` (default ``ExceptionHandler``),
+which sends no exception message that could leak (a 500 for anything that is
+not an ``APIException``, whatever ``DEBUG`` says), logs the traceback and fires
+``got_request_exception``, gives every error one body (``error_formats``) with
+the request id, keeps ``WWW-Authenticate`` and ``Retry-After``, rolls back as
+DRF does, and logs security events. docs/errors.md shows each case and how to
+change one step.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import BadRequest as DjangoBadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.signals import got_request_exception
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from drf_hardening import error_formats
 from drf_hardening.conf import conf
-from drf_hardening.error_formats import ErrorInfo
+from drf_hardening.error_formats import ErrorInfo, ErrorResponse
 from drf_hardening.logging.events import log_event, rejected_input_codes
 from drf_hardening.logging.redaction import escape_text
 from drf_hardening.request_id import generate_request_id, get_request_id
 
 request_logger = logging.getLogger("django.request")
+logger = logging.getLogger(__name__)
 
 
 class BadRequest(exceptions.APIException):
@@ -62,30 +59,19 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
+class CSRFFailed(exceptions.PermissionDenied):
+    """A failed CSRF check, Django's or ``SessionAuthentication``'s: a 403 with its own code."""
+
+    default_detail = _("CSRF verification failed.")
+    default_code = "csrf_failed"
+
+
 class ServerError(exceptions.APIException):
     """What every exception that is not an ``APIException`` becomes."""
 
     status_code = 500
     default_detail = _("A server error occurred.")
     default_code = "server_error"
-
-
-def convert_django_exception(exc: Exception) -> exceptions.APIException | None:
-    """Django's request exceptions as API exceptions with generic messages, else ``None``.
-
-    Shared with ``drf_hardening.views``, which sees the same exceptions outside DRF.
-    """
-    if isinstance(exc, Http404):
-        # get_object_or_404's message names the model ("No Task matches the given query.").
-        return exceptions.NotFound()
-    if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied()
-    # RequestDataTooBig is a SuspiciousOperation: test it first.
-    if isinstance(exc, RequestDataTooBig):
-        return RequestTooLarge()
-    if isinstance(exc, SuspiciousOperation):
-        return BadRequest()
-    return None
 
 
 class ExceptionHandler:
@@ -95,12 +81,20 @@ class ExceptionHandler:
     ``convert_unhandled_exception`` for anything that is still not an
     ``APIException``, ``get_error_info``, ``format_error``, ``get_headers``,
     ``make_response``, DRF's ``set_rollback()``, and ``report_exception``.
+
+    ``context`` is DRF's (``view``, ``args``, ``kwargs``, ``request``); outside
+    DRF views ``view`` is ``None`` and ``request`` is Django's ``HttpRequest``.
+    Name a subclass in ``DRF_HARDENING["EXCEPTION_HANDLER_CLASS"]`` and it
+    answers every error of the library (docs/errors.md).
     """
 
     def __init__(self, exc: Exception, context: Mapping[str, Any]) -> None:
         self.exc = exc
         self.context = context
         self.request = context.get("request")
+        #: Whether Django has already logged ``exc`` (its URL handlers are called after
+        #: that): ``report_exception`` then only logs the security event.
+        self.exception_reported = bool(context.get("exception_reported", False))
         # The id of this error: the request's, or a fresh one when RequestIDMiddleware
         # is not installed (kept here, not in the context variable, so it cannot
         # outlive the request).
@@ -128,9 +122,22 @@ class ExceptionHandler:
 
     def convert_known_exceptions(self, exc: Exception) -> Exception:
         """Map Django's exceptions and echoing DRF messages to safe ``APIException``\\s."""
-        converted = convert_django_exception(exc)
-        if converted is not None:
-            return converted
+        if isinstance(exc, Http404):
+            # get_object_or_404's message names the model ("No Task matches the given query.").
+            return exceptions.NotFound()
+        if isinstance(exc, DjangoPermissionDenied):
+            return exceptions.PermissionDenied()
+        # RequestDataTooBig is a SuspiciousOperation: test it first.
+        if isinstance(exc, RequestDataTooBig):
+            return RequestTooLarge()
+        # What Django itself answers with a 400 (through handler400 outside DRF).
+        if isinstance(exc, (SuspiciousOperation, DjangoBadRequest, MultiPartParserError)):
+            return BadRequest()
+        if isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith(
+            "CSRF Failed:"
+        ):
+            # SessionAuthentication's check; its reason can quote the Origin header.
+            return CSRFFailed()
         if isinstance(exc, exceptions.ParseError):
             # The JSON parser's message quotes the body ("Expecting value: line 1 column 11").
             return exceptions.ParseError()
@@ -172,6 +179,9 @@ class ExceptionHandler:
     def report_exception(self, exc: exceptions.APIException, response: Response) -> None:
         """Log the traceback of a 500, fire ``got_request_exception``, log security events."""
         request = self.django_request
+        if self.exception_reported:  # by Django, before it called its handler400...
+            self.log_security_event(exc)
+            return
         if self.unhandled:
             request_logger.error(
                 "Internal Server Error: %s",
@@ -188,6 +198,9 @@ class ExceptionHandler:
                 escape_text(str(self.exc)),
                 extra={"status_code": exc.status_code, "request": request},
             )
+        self.log_security_event(exc)
+
+    def log_security_event(self, exc: exceptions.APIException) -> None:
         event = self.get_security_event(exc)
         if event and self.request is not None:
             extra = {"codes": rejected_input_codes(exc)} if event == "input_rejected" else {}
@@ -201,6 +214,8 @@ class ExceptionHandler:
             return "authentication_required"
         if isinstance(exc, exceptions.AuthenticationFailed):
             return "authentication_failed"
+        if isinstance(exc, CSRFFailed):
+            return "csrf_failed"
         if isinstance(exc, exceptions.PermissionDenied):
             return "permission_denied"
         if isinstance(exc, exceptions.Throttled):
@@ -212,30 +227,60 @@ class ExceptionHandler:
         return None
 
 
-class ErrorResponse(Response):
-    """A DRF ``Response`` that, when rendered as JSON, is sent as ``json_media_type``.
+@functools.lru_cache(maxsize=8)
+def _import_handler_class(path: str) -> type[ExceptionHandler]:
+    # Keyed on the path, so override_settings takes effect and the import runs once.
+    try:
+        cls = import_string(path)
+    except ImportError:
+        cls = None
+    if isinstance(cls, type) and issubclass(cls, ExceptionHandler):
+        return cls
+    # Check drf_hardening.E063 reports it at start-up; raising here would turn every
+    # error into Django's HTML 500 page.
+    logger.error(
+        "DRF_HARDENING['EXCEPTION_HANDLER_CLASS'] %r is not an importable subclass of "
+        "ExceptionHandler; using ExceptionHandler.",
+        path,
+    )
+    return ExceptionHandler
 
-    The renderer is still negotiated (the browsable API keeps showing errors in
-    HTML); only ``application/json`` is swapped, for ``application/problem+json``.
-    """
 
-    def __init__(self, *args: Any, json_media_type: str = "application/json", **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.json_media_type = json_media_type
-
-    @property
-    def rendered_content(self) -> Any:
-        content = super().rendered_content
-        if self.json_media_type != "application/json" and self.get("Content-Type", "").startswith(
-            "application/json"
-        ):
-            self["Content-Type"] = self.json_media_type
-        return content
+def get_handler_class() -> type[ExceptionHandler]:
+    """The class named by ``DRF_HARDENING["EXCEPTION_HANDLER_CLASS"]``."""
+    return _import_handler_class(conf.EXCEPTION_HANDLER_CLASS)
 
 
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER`` contract: ``(exc, context) -> Response | None``.
 
-    Unlike DRF's own, it never returns ``None``: see the module docstring.
+    Runs ``EXCEPTION_HANDLER_CLASS``. Unlike DRF's own, it never returns ``None``.
     """
-    return ExceptionHandler(exc, context).run()
+    return get_handler_class()(exc, context).run()
+
+
+def error_response(
+    request: HttpRequest, exc: Exception, *, exception_reported: bool = False
+) -> HttpResponse:
+    """The rendered error response for ``exc`` raised outside a DRF view.
+
+    Runs ``EXCEPTION_HANDLER_CLASS`` as ``exception_handler`` does (same body,
+    request id header, ``Retry-After`` from ``exc.wait``, security event) and
+    renders JSON, or ``application/problem+json`` in the ``problem`` format.
+    ``exception_reported=True`` says that Django has already logged ``exc``
+    (its ``handler400``... are called after that).
+    """
+    context: dict[str, Any] = {
+        "view": None,
+        "args": (),
+        "kwargs": {},
+        "request": request,
+        "exception_reported": exception_reported,
+    }
+    response = get_handler_class()(exc, context).run()
+    if isinstance(response, Response):  # a subclass's make_response may return another kind
+        response.accepted_renderer = JSONRenderer()
+        response.accepted_media_type = "application/json"
+        response.renderer_context = {"request": request, "response": response}  # type: ignore[attr-defined]
+        response.render()
+    return response

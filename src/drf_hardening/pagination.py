@@ -31,6 +31,7 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
     @property
     def max_page_size(self) -> int:  # type: ignore[override]
+        # A positive int: conf serves the default (100) for anything else (E043).
         return conf.MAX_PAGE_SIZE
 
     def get_page_size(self, request: Request) -> int | None:

@@ -1,9 +1,10 @@
 """JSON error views for errors raised outside DRF's views.
 
 Django answers unknown URLs, CSRF failures, oversized bodies and exceptions in
-middleware or plain views with its HTML pages. These views answer them in
-``DRF_HARDENING["ERROR_FORMAT"]`` instead, with the request id. Django looks
-the handlers up in the ROOT URLconf only, so ``urls.py`` needs::
+middleware or plain views with its HTML pages. These views answer them with
+``drf_hardening.exceptions.error_response``: the same handler class, body,
+request id and security events as errors in DRF views. Django looks the
+handlers up in the ROOT URLconf only, so ``urls.py`` needs::
 
     handler400 = "drf_hardening.views.handler400"
     handler403 = "drf_hardening.views.handler403"
@@ -19,57 +20,25 @@ served by the same project. With ``DEBUG = True`` Django shows its technical
 
 from __future__ import annotations
 
-import json
-
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext_lazy as _
 from django.views import csrf, defaults
 from django.views.decorators.csrf import requires_csrf_token
-from rest_framework import exceptions
-from rest_framework.utils.encoders import JSONEncoder
 
-from drf_hardening import error_formats
 from drf_hardening.conf import conf
-from drf_hardening.error_formats import ErrorInfo
-from drf_hardening.exceptions import BadRequest, RequestTooLarge, ServerError
-from drf_hardening.logging.events import log_event
-from drf_hardening.request_id import generate_request_id, get_request_id
-
-
-class CSRFFailed(exceptions.PermissionDenied):
-    """What ``csrf_failure`` answers: a 403 with its own code, so clients can tell it apart."""
-
-    default_detail = _("CSRF verification failed.")
-    default_code = "csrf_failed"
+from drf_hardening.exceptions import CSRFFailed, ServerError, error_response
 
 
 def is_api_path(request: HttpRequest) -> bool:
     """Whether ``request.path_info`` starts with one of ``API_PATH_PREFIXES``.
 
-    A malformed value (check ``drf_hardening.E062``; checks do not run under a
-    production server) is read as the default, every path: raising here would
-    turn each 404 into a bare 500, and JSON never shows Django's debug pages.
+    A malformed value (check ``drf_hardening.E062``) reads as the default, every
+    path: ``conf`` serves the default until the value is fixed.
     """
-    prefixes = conf.API_PATH_PREFIXES
-    if not isinstance(prefixes, (list, tuple)) or not all(isinstance(p, str) for p in prefixes):
-        return True
-    return request.path_info.startswith(tuple(prefixes))
+    return request.path_info.startswith(tuple(conf.API_PATH_PREFIXES))
 
 
-def error_response(request: HttpRequest, exc: exceptions.APIException) -> HttpResponse:
-    """A JSON response for ``exc`` in the configured format, with the request id."""
-    request_id = get_request_id() or generate_request_id()
-    error = ErrorInfo.from_exception(exc, request_id=request_id, path=request.path)
-    error_format = conf.ERROR_FORMAT
-    body = error_formats.render(error, error_format)
-    response = HttpResponse(
-        json.dumps(body, cls=JSONEncoder),
-        status=error.status,
-        content_type=error_formats.media_type(error_format),
-    )
-    response[conf.REQUEST_ID_HEADER] = request_id
-    return response
+# Django calls handler400/403/404/500 after it has logged the exception (and, for a
+# 500, sent got_request_exception): exception_reported=True keeps them from doing so twice.
 
 
 @requires_csrf_token
@@ -77,9 +46,7 @@ def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Bad requests: 413 for a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``, else 400."""
     if not is_api_path(request):
         return defaults.bad_request(request, exception)
-    if isinstance(exception, RequestDataTooBig):
-        return error_response(request, RequestTooLarge())
-    return error_response(request, BadRequest())
+    return error_response(request, exception, exception_reported=True)
 
 
 @requires_csrf_token
@@ -87,8 +54,7 @@ def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
     """``PermissionDenied`` outside DRF views: a generic 403 and a ``permission_denied`` event."""
     if not is_api_path(request):
         return defaults.permission_denied(request, exception)
-    log_event("permission_denied", request, status=403)
-    return error_response(request, exceptions.PermissionDenied())
+    return error_response(request, exception, exception_reported=True)
 
 
 @requires_csrf_token
@@ -96,16 +62,19 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Unknown URLs and ``Http404`` outside DRF views: a generic 404, whatever the message said."""
     if not is_api_path(request):
         return defaults.page_not_found(request, exception)
-    return error_response(request, exceptions.NotFound())
+    return error_response(request, exception, exception_reported=True)
 
 
 @requires_csrf_token
 def handler500(request: HttpRequest) -> HttpResponse:
-    """Django has already logged the traceback and sent ``got_request_exception``."""
+    """A generic 500 and a ``server_error`` event.
+
+    Django passes ``handler500`` no exception, so the handler class gets a
+    ``ServerError`` (``convert_unhandled_exception`` is not called here).
+    """
     if not is_api_path(request):
         return defaults.server_error(request)
-    log_event("server_error", request, status=500)
-    return error_response(request, ServerError())
+    return error_response(request, ServerError(), exception_reported=True)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -116,5 +85,4 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """
     if not is_api_path(request):
         return csrf.csrf_failure(request, reason)
-    log_event("csrf_failed", request, status=403)
     return error_response(request, CSRFFailed())

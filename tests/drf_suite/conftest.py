@@ -6,10 +6,11 @@ its classes on a real Redis), ``rest_framework.throttling`` hands out our
 classes, so the module's ``from rest_framework.throttling import ...`` binds
 them; DRF's own module is restored right after.
 
-Adaptations, each for a reason given in docs/throttling.md:
-- ``config_proxy(n)`` sets DRF's ``NUM_PROXIES``; our classes read
-  ``DRF_HARDENING["TRUSTED_PROXIES"]``, so it sets that (undone after the test);
-- ``DIFFERENCES`` are marked ``xfail(strict=True)``: they must keep failing.
+DRF's ``config_proxy(n)`` sets ``api_settings.NUM_PROXIES``, which our classes
+honour while ``DRF_HARDENING["TRUSTED_PROXIES"]`` is unset, as DRF's do; it
+never puts the value back, so ``_reset_class_state`` does. The one adaptation:
+``DIFFERENCES`` (docs/throttling.md) are marked ``xfail(strict=True)``, so they
+must keep failing.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import override_settings
 from rest_framework import throttling as drf_throttling
+from rest_framework.settings import api_settings
 
 from drf_hardening import throttling
 
@@ -57,18 +58,8 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Any:
     if isinstance(collector, pytest.Module) and collector.path.name in MODULES:
         with drf_hardening_classes():
             report = yield
-        xff_base = getattr(collector.obj, "XffTestingBase", None)
-        if xff_base is not None:
-            xff_base.config_proxy = config_proxy
         return report
     return (yield)
-
-
-def config_proxy(self: Any, num_proxies: int) -> None:
-    """DRF's ``NUM_PROXIES`` is ``TRUSTED_PROXIES`` for our classes."""
-    override = override_settings(DRF_HARDENING={"TRUSTED_PROXIES": num_proxies})
-    override.enable()
-    self.addCleanup(override.disable)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -79,8 +70,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _reset_class_state() -> Iterator[None]:
-    """Undo what DRF's tests leave on classes, so each test runs twice in any order."""
+    """Undo what DRF's tests leave behind, so each test runs twice in any order."""
+    # Read once, so that reload() below also drops what config_proxy() assigns over it.
+    api_settings.NUM_PROXIES  # noqa: B018
     yield
+    api_settings.reload()
     # SimpleRateThrottleTests assigns SimpleRateThrottle.scope and never puts it back.
     throttling.SimpleRateThrottle.scope = None
     # NonTimeThrottle records its first call on its class, for the rest of the process.

@@ -3,9 +3,10 @@
 # Vendored unchanged (below the line of dashes) from the djangorestframework
 # 3.18.3 sdist, tests/test_throttling.py, so that DRF's own throttling suite
 # runs against drf-hardening's classes offline: tests/drf_suite/conftest.py
-# swaps the classes in while this module is imported, maps DRF's NUM_PROXIES
-# onto DRF_HARDENING["TRUSTED_PROXIES"], and marks as xfail(strict=True) the
-# tests where drf-hardening deliberately differs (docs/throttling.md lists them).
+# swaps the classes in while this module is imported (they honour DRF's
+# NUM_PROXIES, as set by config_proxy, while TRUSTED_PROXIES is unset) and marks
+# as xfail(strict=True) the tests where drf-hardening deliberately differs
+# (docs/throttling.md lists them).
 #
 # Copyright © 2011-present, Encode OSS Ltd (https://www.encode.io/).
 # All rights reserved.

@@ -9,6 +9,10 @@ touching the others:
 - ``E020``-``E039`` / ``W020``-``W039``: throttling and client IP (``throttling``)
 - ``E040``-``E059`` / ``W040``-``W059``: strict input (``input``)
 - ``E060``-``E079`` / ``W060``-``W079``: errors, request ids and logging (``errors``)
+- ``E080``-``E099`` / ``W080``-``W099``: tokens and authentication (``auth``)
+
+The value of every ``DRF_HARDENING`` key is checked in one place, ``conf``,
+under an id from its concern's range (``E027`` for ``TRUSTED_PROXIES``...).
 
 Every id is listed in ``docs/checks.md``.
 """
@@ -17,6 +21,8 @@ from __future__ import annotations
 
 from django.core import checks
 
+from drf_hardening.checks import auth as _auth
+from drf_hardening.checks import conf as _conf
 from drf_hardening.checks import cors as _cors
 from drf_hardening.checks import errors as _errors
 from drf_hardening.checks import input as _input
@@ -25,11 +31,13 @@ from drf_hardening.checks import throttling as _throttling
 
 #: Every check function of the package, registered by ``register_checks``.
 ALL_CHECKS = [
+    *_conf.CHECKS,
     *_cors.CHECKS,
     *_settings.CHECKS,
     *_errors.CHECKS,
     *_throttling.CHECKS,
     *_input.CHECKS,
+    *_auth.CHECKS,
 ]
 
 

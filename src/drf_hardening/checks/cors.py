@@ -87,13 +87,22 @@ def check_cors_middleware(**kwargs: Any) -> Messages:
 
 def check_security_middleware(**kwargs: Any) -> Messages:
     middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
-    if SECURITY_MIDDLEWARE in middleware and middleware.index(SECURITY_MIDDLEWARE) != 0:
+    if SECURITY_MIDDLEWARE not in middleware:
+        return []
+    # RequestIDMiddleware may stand above it (the presets put it first): it only sets the
+    # id, so the HTTPS redirect and a bad-Host 400 carry the same id as their log line.
+    above = [
+        name
+        for name in middleware[: middleware.index(SECURITY_MIDDLEWARE)]
+        if name != names.REQUEST_ID_MIDDLEWARE
+    ]
+    if above:
         return [
             Warning(
-                f"MIDDLEWARE lists {SECURITY_MIDDLEWARE!r} at position "
-                f"{middleware.index(SECURITY_MIDDLEWARE)}: responses of the middleware above "
-                "it miss the HTTPS redirect and security headers.",
-                hint=f"Move {SECURITY_MIDDLEWARE!r} to the top of MIDDLEWARE.",
+                f"MIDDLEWARE lists {', '.join(map(repr, above))} above {SECURITY_MIDDLEWARE!r}: "
+                "their responses miss the HTTPS redirect and security headers.",
+                hint=f"Move {SECURITY_MIDDLEWARE!r} to the top of MIDDLEWARE (only "
+                f"{names.REQUEST_ID_MIDDLEWARE!r} may come before it).",
                 id="drf_hardening.W005",
             )
         ]

@@ -1,13 +1,15 @@
 """Checks of error responses, request ids and logging.
 
-Ids: ``drf_hardening.E060``-``E079`` (wrong) and ``W060``-``W079`` (risky).
+Ids: ``drf_hardening.E060``-``E079`` (wrong) and ``W060``-``W079`` (risky). The
+values of ``ERROR_FORMAT`` (E060), ``REQUEST_ID_HEADER`` (E061) and
+``API_PATH_PREFIXES`` (E062) are checked with every other key, in ``checks.conf``.
 The wiring checks (W062-W064) fire only for projects that use the library's
-exception handler: a project that does not has chosen another way.
+exception handler function; a project customises it through
+``DRF_HARDENING["EXCEPTION_HANDLER_CLASS"]`` (E063), which keeps them on.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -19,62 +21,37 @@ from django.utils.module_loading import import_string
 from drf_hardening import names
 from drf_hardening.checks._common import Messages, rest_framework_settings
 from drf_hardening.conf import conf
-from drf_hardening.error_formats import FORMATS
+from drf_hardening.exceptions import ExceptionHandler
 from drf_hardening.logging import RedactingFilter
 
 REQUEST_ID_MIDDLEWARE = names.REQUEST_ID_MIDDLEWARE
 REDACTING_FILTER = names.REDACTING_FILTER
 #: Loggers whose records carry request data (paths, headers in extras, tracebacks).
 REQUEST_LOGGERS = ("django.request", "django.security", "drf_hardening.security")
-# RFC 9110 field-name: a token.
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 def _uses_our_handler() -> bool:
     return rest_framework_settings().get("EXCEPTION_HANDLER") == names.EXCEPTION_HANDLER
 
 
-def check_error_format(**kwargs: Any) -> Messages:
-    value = conf.ERROR_FORMAT
-    if value in FORMATS:
-        return []
+def check_exception_handler_class(**kwargs: Any) -> Messages:
+    path = conf.EXCEPTION_HANDLER_CLASS  # a str: checks/conf.py reports any other type
+    try:
+        cls = import_string(path)
+    except ImportError as exc:
+        problem = f"cannot be imported ({exc})"
+    else:
+        if isinstance(cls, type) and issubclass(cls, ExceptionHandler):
+            return []
+        problem = f"is not a subclass of {names.EXCEPTION_HANDLER_CLASS}"
     return [
         Error(
-            f"DRF_HARDENING['ERROR_FORMAT'] is {value!r}; it must be one of "
-            f"{', '.join(repr(name) for name in FORMATS)}.",
-            hint="Use 'envelope' (the default), 'problem' for RFC 9457 "
-            "application/problem+json, or 'drf' for DRF's own shapes. See docs/errors.md.",
-            id="drf_hardening.E060",
-        )
-    ]
-
-
-def check_request_id_header(**kwargs: Any) -> Messages:
-    value = conf.user_settings.get("REQUEST_ID_HEADER", conf.REQUEST_ID_HEADER)
-    if isinstance(value, str) and _HEADER_NAME.fullmatch(value):
-        return []
-    return [
-        Error(
-            f"DRF_HARDENING['REQUEST_ID_HEADER'] is {value!r}, which is not an HTTP header name.",
-            hint="Use a header name such as 'X-Request-ID' (letters, digits and '-'), "
-            "the header your proxy or tracing system sets.",
-            id="drf_hardening.E061",
-        )
-    ]
-
-
-def check_api_path_prefixes(**kwargs: Any) -> Messages:
-    value = conf.API_PATH_PREFIXES
-    if isinstance(value, (list, tuple)) and all(
-        isinstance(prefix, str) and prefix.startswith("/") for prefix in value
-    ):
-        return []
-    return [
-        Error(
-            f"DRF_HARDENING['API_PATH_PREFIXES'] is {value!r}; it must be a list of paths "
-            "starting with '/', not a single string. Until it is, every path answers JSON errors.",
-            hint="For example ['/api/'], or ['/'] (the default) for JSON errors on every path.",
-            id="drf_hardening.E062",
+            f"DRF_HARDENING['EXCEPTION_HANDLER_CLASS'] is {path!r}, which {problem}. Until it "
+            "is fixed, the library's own ExceptionHandler answers every error.",
+            hint=f"Give the dotted path of a subclass of {names.EXCEPTION_HANDLER_CLASS} "
+            "(for example 'myproject.errors.ExceptionHandler'), or remove the key. "
+            "See docs/errors.md.",
+            id="drf_hardening.E063",
         )
     ]
 
@@ -159,8 +136,9 @@ def check_request_id_middleware(**kwargs: Any) -> Messages:
             f"MIDDLEWARE has no {REQUEST_ID_MIDDLEWARE!r}: each error body gets an id of its "
             "own that no other log record of the request carries, and no response has an "
             f"{conf.REQUEST_ID_HEADER} header.",
-            hint=f"Add {REQUEST_ID_MIDDLEWARE!r} to MIDDLEWARE right after "
-            "django.middleware.security.SecurityMiddleware.",
+            hint=f"Add {REQUEST_ID_MIDDLEWARE!r} first in MIDDLEWARE (before "
+            "django.middleware.security.SecurityMiddleware), so that the HTTPS redirect and "
+            "a bad-Host 400 carry the id too.",
             id="drf_hardening.W062",
         )
     ]
@@ -215,9 +193,7 @@ def check_csrf_failure_view(**kwargs: Any) -> Messages:
 
 
 CHECKS: Sequence[Callable[..., Messages]] = (
-    check_error_format,
-    check_request_id_header,
-    check_api_path_prefixes,
+    check_exception_handler_class,
     check_unbounded_log_file,
     check_unredacted_handlers,
     check_request_id_middleware,

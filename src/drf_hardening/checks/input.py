@@ -1,6 +1,7 @@
 """Checks of how request bodies are accepted: parsers and the body-size cap.
 
-Ids: ``drf_hardening.E040``-``E059`` (wrong) and ``W040``-``W059`` (risky).
+Ids: ``drf_hardening.E040``-``E059`` (wrong) and ``W040``-``W059`` (risky);
+``E043`` (``MAX_PAGE_SIZE``) is raised by ``drf_hardening.checks.conf``.
 ``StrictCharField`` options need no check: a bad option raises
 ``ImproperlyConfigured`` when the serializer class is defined.
 """

@@ -1,6 +1,7 @@
 """Checks of the project's settings: hosts, HTTPS, DRF defaults and list-typed settings.
 
-Ids: ``drf_hardening.E001``-``E019`` (wrong) and ``W001``-``W019`` (risky).
+Ids: ``drf_hardening.E001``-``E019`` (wrong) and ``W001``-``W019`` (risky);
+``E012``-``E016`` (``DRF_HARDENING`` and its keys) are raised by ``drf_hardening.checks.conf``.
 Profile-specific checks fire only when ``harden()`` recorded that profile.
 """
 
@@ -14,7 +15,11 @@ from django.core.checks import Error, Warning
 from django.utils.module_loading import import_string
 
 from drf_hardening import names
-from drf_hardening.checks._common import Messages, rest_framework_settings
+from drf_hardening.checks._common import (
+    Messages,
+    rest_framework_settings,
+    string_where_a_list_is_expected,
+)
 from drf_hardening.conf import conf
 
 OUR_HANDLER = names.EXCEPTION_HANDLER
@@ -68,12 +73,13 @@ def check_allowed_hosts(**kwargs: Any) -> Messages:
 
 
 def check_proxy_ssl_header(**kwargs: Any) -> Messages:
+    # conf.TRUSTED_PROXIES is what client_ip uses: NUM_PROXIES when the key is unset.
     if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and not conf.TRUSTED_PROXIES:
         return [
             Error(
-                "SECURE_PROXY_SSL_HEADER is set but DRF_HARDENING['TRUSTED_PROXIES'] declares "
-                "no proxy: without a proxy that overwrites X-Forwarded-Proto, any client can "
-                "claim HTTPS.",
+                "SECURE_PROXY_SSL_HEADER is set but DRF_HARDENING['TRUSTED_PROXIES'] (or, when "
+                "it is unset, REST_FRAMEWORK['NUM_PROXIES']) declares no proxy: without a proxy "
+                "that overwrites X-Forwarded-Proto, any client can claim HTTPS.",
                 hint="harden(trusted_proxies=1) if a TLS-terminating proxy is in front, "
                 "otherwise remove SECURE_PROXY_SSL_HEADER.",
                 id="drf_hardening.E007",
@@ -128,8 +134,9 @@ def check_exception_handler(**kwargs: Any) -> Messages:
                 f"REST_FRAMEWORK['EXCEPTION_HANDLER'] is {handler!r}, not {OUR_HANDLER!r}, "
                 "although harden() asked for it: error bodies may leak exception messages "
                 "and shapes differ by error.",
-                hint="Remove your EXCEPTION_HANDLER, or subclass "
-                "drf_hardening.exceptions.ExceptionHandler and silence drf_hardening.W002.",
+                hint="Remove your EXCEPTION_HANDLER and customise the library's through "
+                "DRF_HARDENING['EXCEPTION_HANDLER_CLASS'] (a subclass of "
+                "drf_hardening.exceptions.ExceptionHandler); see docs/errors.md.",
                 id="drf_hardening.W002",
             )
         ]
@@ -174,6 +181,7 @@ def check_production_defaults(**kwargs: Any) -> Messages:
 
 
 def check_sequences(**kwargs: Any) -> Messages:
+    # DRF_HARDENING["TRUSTED_PROXIES"] as a string is reported by drf_hardening.checks.conf.
     named: list[tuple[str, Any]] = [
         (name, getattr(settings, name, None)) for name in SEQUENCE_SETTINGS
     ]
@@ -181,14 +189,8 @@ def check_sequences(**kwargs: Any) -> Messages:
     named += [
         (f"REST_FRAMEWORK['{key}']", rest_framework.get(key)) for key in SEQUENCE_REST_FRAMEWORK
     ]
-    named.append(("DRF_HARDENING['TRUSTED_PROXIES']", conf.user_settings.get("TRUSTED_PROXIES")))
     return [
-        Error(
-            f"{name} is the string {value!r}: a string is a sequence of characters, so each "
-            "character would be read as one entry.",
-            hint=f"Write {name} = [{value!r}].",
-            id="drf_hardening.E011",
-        )
+        string_where_a_list_is_expected(name, value)
         for name, value in named
         if isinstance(value, str)
     ]

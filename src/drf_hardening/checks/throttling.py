@@ -1,13 +1,14 @@
 """Checks of throttling and client identity.
 
 Ids: ``drf_hardening.E020``-``E039`` (wrong) and ``W020``-``W039`` (risky);
-each is listed in docs/checks.md.
+each is listed in docs/checks.md. The values of the ``DRF_HARDENING`` keys
+(rates, ``THROTTLE_CACHE``, ``TRUSTED_PROXIES`` and ``NUM_PROXIES`` standing in
+for it) are checked by ``drf_hardening.checks.conf``; this module judges what
+they point at.
 """
 
 from __future__ import annotations
 
-import ipaddress
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -52,37 +53,13 @@ def check_throttle_rates(**kwargs: Any) -> Messages:
     return messages
 
 
-def check_guard_rates(**kwargs: Any) -> Messages:
-    messages: Messages = []
-    for name, rate, ident in (
-        ("LOGIN_RATE", conf.LOGIN_RATE, "drf_hardening.E021"),
-        ("FAILED_AUTH_RATE", conf.FAILED_AUTH_RATE, "drf_hardening.E022"),
-    ):
-        problem = None if rate is None and name == "FAILED_AUTH_RATE" else _bad_rate(rate)
-        if problem:
-            messages.append(
-                Error(
-                    f'DRF_HARDENING["{name}"] = {rate!r} is not a valid rate: {problem}.',
-                    hint=RATE_HINT
-                    + (" None switches the guard off." if name == "FAILED_AUTH_RATE" else ""),
-                    id=ident,
-                )
-            )
-    return messages
-
-
 def check_throttle_cache(**kwargs: Any) -> Messages:
+    # An alias missing from CACHES is drf_hardening.E023 (checks.conf); conf then
+    # serves "default", which is what is judged here, as it is what requests use.
     alias = conf.THROTTLE_CACHE
     caches = getattr(settings, "CACHES", {})
     if alias not in caches:
-        return [
-            Error(
-                f'DRF_HARDENING["THROTTLE_CACHE"] = {alias!r} is not an alias of CACHES '
-                f"({', '.join(map(repr, caches)) or 'none defined'}).",
-                hint="Name one of the CACHES aliases, or add that cache.",
-                id="drf_hardening.E023",
-            )
-        ]
+        return []  # no default cache: Django's own check reports it
     backend = str(caches[alias].get("BACKEND", ""))
     if backend == DUMMY:
         return [
@@ -114,48 +91,6 @@ def check_throttle_cache(**kwargs: Any) -> Messages:
             )
         ]
     return []
-
-
-def check_trusted_proxies(**kwargs: Any) -> Messages:
-    value: Any = conf.TRUSTED_PROXIES  # as written, whatever its type
-    error = None
-    if isinstance(value, str):
-        return []  # a bare string is drf_hardening.E011 (a list must be a list)
-    if isinstance(value, bool) or (isinstance(value, int) and value < 0):
-        error = "a count must be an int >= 0"
-    elif not isinstance(value, int | Sequence):
-        error = "it must be an int (a count of proxies) or a list of addresses/CIDRs"
-    elif not isinstance(value, int):
-        for entry in value:
-            try:
-                ipaddress.ip_network(str(entry).strip(), strict=False)
-            except ValueError:
-                error = f"{entry!r} is not an IP address or CIDR block"
-                break
-    if error is None:
-        return []
-    return [
-        Error(
-            f'DRF_HARDENING["TRUSTED_PROXIES"] = {value!r} is malformed: {error}.',
-            hint="Use 0 when Django is reached directly, the number of proxies in front of "
-            "it (e.g. 1), or their addresses, e.g. ['10.0.0.0/8']. Until fixed, "
-            "X-Forwarded-For is ignored.",
-            id="drf_hardening.E027",
-        )
-    ]
-
-
-def check_ipv6_prefix(**kwargs: Any) -> Messages:
-    value = conf.user_settings.get("IPV6_PREFIX_LENGTH", 64)
-    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 128:
-        return []
-    return [
-        Error(
-            f'DRF_HARDENING["IPV6_PREFIX_LENGTH"] = {value!r} must be an int from 1 to 128.',
-            hint="64 (the default) groups each IPv6 /64, what one customer usually gets.",
-            id="drf_hardening.E028",
-        )
-    ]
 
 
 def _throttle_classes() -> list[tuple[str, Any]]:
@@ -206,9 +141,6 @@ def check_drf_throttles(**kwargs: Any) -> Messages:
 
 CHECKS = [
     check_throttle_rates,
-    check_guard_rates,
     check_throttle_cache,
-    check_trusted_proxies,
-    check_ipv6_prefix,
     check_drf_throttles,
 ]
