@@ -10,12 +10,15 @@ ROOT_URLCONF = "tests.urls_hardened"
 INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
 # Throttle counts shared by every worker (tests pass the URL of their real redis-server).
+# HARDENED_CACHE=locmem: Django's default local-memory cache, as a fresh project has.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
 }
+if os.environ.get("HARDENED_CACHE") == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 

@@ -164,6 +164,26 @@ def test_allowed_hosts_from_environment(monkeypatch: pytest.MonkeyPatch) -> None
     assert entry(report, "ALLOWED_HOSTS").source == "environment"
 
 
+def test_startprojects_empty_allowed_hosts_counts_as_unset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # startproject writes ALLOWED_HOSTS = [] (Django's default): that is no choice, and
+    # must not hide DJANGO_ALLOWED_HOSTS or the development hosts.
+    ns: dict[str, Any] = {"ALLOWED_HOSTS": []}
+    harden(ns, profile="development")
+    assert ns["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "api.example.com")
+    ns = {"ALLOWED_HOSTS": []}
+    report = harden(ns, profile="production")
+    assert ns["ALLOWED_HOSTS"] == ["api.example.com"]
+    assert entry(report, "ALLOWED_HOSTS").source == "environment"
+
+
+def test_production_with_empty_allowed_hosts_and_none_given_is_an_error() -> None:
+    with pytest.raises(ImproperlyConfigured, match="never falls back"):
+        harden({"ALLOWED_HOSTS": []}, profile="production")
+
+
 def test_profile_defaults_to_production_then_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert harden({}, allowed_hosts=HOSTS).profile == "production"
     monkeypatch.setenv("DRF_HARDENING_PROFILE", "development")
@@ -181,7 +201,7 @@ def test_unknown_profile_is_rejected() -> None:
 @pytest.mark.parametrize("name", ["allowed_hosts", "cors_allowed_origins", "trusted_proxies"])
 def test_a_bare_string_where_a_list_is_expected_is_rejected(name: str) -> None:
     with pytest.raises(ImproperlyConfigured, match="not a str"):
-        harden({}, profile="development", **{name: "api.example.com"})
+        harden({}, profile="development", **{name: "api.example.com"})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("value", [-1, True])
@@ -253,7 +273,7 @@ def test_hsts_preload_only_when_asked_and_then_w021_is_not_silenced() -> None:
 
 
 def test_user_values_win_and_the_report_says_so() -> None:
-    user_logging = {
+    user_logging: dict[str, Any] = {
         "version": 1,
         "handlers": {"mine": {"class": "logging.StreamHandler"}},
         "loggers": {"django.request": {"handlers": ["mine"], "level": "ERROR"}},
@@ -307,8 +327,13 @@ def test_profile_argument_wins_over_a_profile_in_settings() -> None:
 def test_existing_middleware_are_not_moved() -> None:
     ns: dict[str, Any] = {"MIDDLEWARE": [COMMON, CORS_MIDDLEWARE, SECURITY_MIDDLEWARE]}
     report = harden(ns, profile="development")
-    assert ns["MIDDLEWARE"][:3] == [COMMON, CORS_MIDDLEWARE, SECURITY_MIDDLEWARE]
-    assert ns["MIDDLEWARE"][3] == REQUEST_ID_MIDDLEWARE  # right after SecurityMiddleware
+    # The request id goes first, before everything that can answer or log.
+    assert ns["MIDDLEWARE"][:4] == [
+        REQUEST_ID_MIDDLEWARE,
+        COMMON,
+        CORS_MIDDLEWARE,
+        SECURITY_MIDDLEWARE,
+    ]
     assert entry(report, f'MIDDLEWARE["{CORS_MIDDLEWARE}"]').source == "user"
 
 
@@ -316,8 +341,8 @@ def test_middleware_goes_to_its_documented_place() -> None:
     ns: dict[str, Any] = {"MIDDLEWARE": [SESSION, COMMON]}
     report = harden(ns, profile="development")
     expected_head = [
-        SECURITY_MIDDLEWARE,
         REQUEST_ID_MIDDLEWARE,
+        SECURITY_MIDDLEWARE,
         CORS_MIDDLEWARE,
         "drf_hardening.middleware.FailedAuthGuardMiddleware",
     ]
@@ -327,6 +352,14 @@ def test_middleware_goes_to_its_documented_place() -> None:
     for position, name in enumerate(ns["MIDDLEWARE"]):
         if name != SESSION:
             assert entry(report, f'MIDDLEWARE["{name}"]').value == f"position {position}"
+
+
+def test_request_id_middleware_goes_above_the_projects_security_middleware() -> None:
+    # startproject's list starts with SecurityMiddleware: its HTTPS redirect and the 400
+    # for a foreign Host must carry the request id of their log line.
+    ns: dict[str, Any] = {"MIDDLEWARE": [SECURITY_MIDDLEWARE, SESSION, COMMON]}
+    harden(ns, profile="development")
+    assert ns["MIDDLEWARE"][:3] == [REQUEST_ID_MIDDLEWARE, SECURITY_MIDDLEWARE, CORS_MIDDLEWARE]
 
 
 def test_installed_apps_gain_only_what_is_missing() -> None:

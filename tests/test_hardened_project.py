@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,22 +25,33 @@ UPDATE = os.environ.get("DRF_HARDENING_UPDATE_SNIPPETS") == "1"
 
 
 def run(
-    *args: str, code: str | None = None, redis_url: str = ""
+    *args: str, code: str | None = None, redis_url: str = "", cache: str = "redis"
 ) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
         "PYTHONPATH": str(ROOT),
         "DJANGO_SETTINGS_MODULE": "tests.hardened_settings",
         "REDIS_URL": redis_url,
+        "HARDENED_CACHE": cache,
     }
     command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "django", *args]
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=ROOT, check=False)
 
 
+# docs/harden.md, "Django's deploy checks", states these two results.
 def test_deploy_checks_report_nothing_at_warning_level() -> None:
     result = run("check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (1 silenced)." in result.stdout
+
+
+def test_deploy_checks_with_the_local_memory_cache_report_w026_only() -> None:
+    result = run("check", "--deploy", cache="locmem")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr) == ["drf_hardening.W026"]
+    strict = run("check", "--deploy", "--fail-level", "WARNING", cache="locmem")
+    assert strict.returncode == 1
+    assert re.findall(r"\((\w+\.[EW]\d+)\)", strict.stderr) == ["drf_hardening.W026"]
 
 
 RESPONSES = """

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from drf_hardening.logging import DisallowedHostFilter
 from drf_hardening.presets.logging import (
     CONSOLE_HANDLER,
     FILE_HANDLER,
@@ -45,7 +46,13 @@ def configure_logging() -> Iterator[Configure]:
     saved = {}
     for name in names:
         logger = logging.getLogger(name)
-        saved[name] = (logger.handlers[:], logger.level, logger.propagate, logger.disabled)
+        saved[name] = (
+            logger.handlers[:],
+            logger.filters[:],
+            logger.level,
+            logger.propagate,
+            logger.disabled,
+        )
 
     def configure(**kwargs: Any) -> dict[str, Any]:
         config = logging_preset(**kwargs)
@@ -55,12 +62,13 @@ def configure_logging() -> Iterator[Configure]:
         return config
 
     yield configure
-    for name, (handlers, level, propagate, disabled) in saved.items():
+    for name, (handlers, filters, level, propagate, disabled) in saved.items():
         logger = logging.getLogger(name)
         for handler in logger.handlers:
             if handler not in handlers:
                 handler.close()
         logger.handlers = handlers
+        logger.filters = filters
         logger.setLevel(level)
         logger.propagate = propagate
         logger.disabled = disabled
@@ -267,9 +275,14 @@ def test_foreign_host_is_logged_but_not_mailed_to_admins(
     disallowed_host = logging.getLogger("django.security.DisallowedHost")
     security = logging.getLogger("django.security")
 
-    disallowed_host.error("Invalid HTTP_HOST header")
+    try:
+        raise ValueError("Invalid HTTP_HOST header")
+    except ValueError:
+        disallowed_host.exception("Invalid HTTP_HOST header")
 
-    assert "Invalid HTTP_HOST header" in capsys.readouterr().err
+    [line] = capsys.readouterr().err.splitlines()  # one line: no traceback
+    assert " WARNING django.security.DisallowedHost [-] Invalid HTTP_HOST header" in line
+    assert [type(f) for f in disallowed_host.filters] == [DisallowedHostFilter]
     assert not disallowed_host.propagate
     assert not [h for h in disallowed_host.handlers if isinstance(h, AdminEmailHandler)]
     assert [h for h in security.handlers if isinstance(h, AdminEmailHandler)]

@@ -2,15 +2,27 @@
 
 ``StrictModelSerializer`` answers 400 to a key the serializer does not accept
 (``owner``, ``id``, ``is_staff``, a typo...) instead of silently dropping it.
+
+Task titles follow ``EXAMPLE_TITLE_RULE`` (read once, when the project starts):
+
+- ``text`` (the default): what people write in a title, punctuation and symbols
+  included ("Buy milk, eggs & bread!", "Call O'Brien re: Q3-report");
+- ``tutorial``: the DRF tutorial's ``isalnum()`` rule, letters (any script), digits
+  and spaces only.
+
+Both refuse everything ``StrictCharField`` refuses: control, bidi, invisible,
+private-use and unassigned characters, combining-mark floods, non-strings.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema_field
@@ -34,9 +46,30 @@ class JSONBooleanField(serializers.BooleanField):
         raise AssertionError("unreachable")  # fail() raises
 
 
-class TaskSerializer(StrictModelSerializer):
-    # The tutorial's rule: at least 3 characters, letters, digits and spaces only.
-    title = StrictCharField(min_length=3, max_length=200, allow=["letters", "digits", "spaces"])
+#: The ``allow=`` of each title rule; ``None`` is StrictCharField's whole policy.
+TITLE_RULES: dict[str, list[str] | None] = {
+    "text": None,
+    "tutorial": ["letters", "digits", "spaces"],
+}
+
+
+def title_rule() -> str:
+    """``EXAMPLE_TITLE_RULE``, ``"text"`` when unset; a typo stops the project at start-up."""
+    rule = os.environ.get("EXAMPLE_TITLE_RULE", "text")
+    if rule not in TITLE_RULES:
+        raise ImproperlyConfigured(
+            f"EXAMPLE_TITLE_RULE must be one of {', '.join(TITLE_RULES)}; got {rule!r}."
+        )
+    return rule
+
+
+def title_field(rule: str) -> StrictCharField:
+    """A task title under ``rule``: 3 to 200 characters."""
+    return StrictCharField(min_length=3, max_length=200, allow=TITLE_RULES[rule])
+
+
+class TaskSerializer(StrictModelSerializer[Task]):
+    title = title_field(title_rule())
     description = StrictCharField(multiline=True, max_length=2000, required=False, allow_blank=True)
     completed = JSONBooleanField(required=False)
     owner = serializers.CharField(source="created_by.username", read_only=True)
@@ -52,7 +85,7 @@ class PasswordField(serializers.CharField):
     """Checked against AUTH_PASSWORD_VALIDATORS by RegisterSerializer.validate()."""
 
 
-class RegisterSerializer(StrictModelSerializer):
+class RegisterSerializer(StrictModelSerializer[Any]):
     # identifier=True: NFKC and case folding, so "Alice" and a fullwidth "alice" are both
     # "alice"; one writing system per name ("paypal" with a Cyrillic "a" is refused); and
     # Django's own username rule: letters, digits and . @ + - _ only.

@@ -54,8 +54,9 @@ class RequestIDMiddleware:
     ``A-Z a-z 0-9 . _ : = + / @ -``); anything else is replaced by a new one.
     It is current (``drf_hardening.request_id.get_request_id()``) while the
     request is handled, echoed in the same response header, and reset after.
-    Put it right after ``SecurityMiddleware``, so that the other middleware's
-    errors and logs carry it too.
+    Put it first in ``MIDDLEWARE``, above ``SecurityMiddleware``, so that every
+    other middleware's responses and log records carry it too: the HTTPS redirect,
+    and the 400 (and its log line) for a ``Host`` outside ``ALLOWED_HOSTS``.
     """
 
     sync_capable = True

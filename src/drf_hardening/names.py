@@ -23,6 +23,7 @@ JSON_PARSER = "drf_hardening.parsers.JSONParser"
 PAGINATION = "drf_hardening.pagination.PageNumberPagination"
 REQUEST_ID_FILTER = "drf_hardening.logging.RequestIDFilter"
 REDACTING_FILTER = "drf_hardening.logging.RedactingFilter"
+DISALLOWED_HOST_FILTER = "drf_hardening.logging.DisallowedHostFilter"
 TEXT_FORMATTER = "drf_hardening.logging.TextFormatter"
 JSON_FORMATTER = "drf_hardening.logging.JSONFormatter"
 
@@ -41,6 +42,7 @@ LIBRARY_PATHS = (
     PAGINATION,
     REQUEST_ID_FILTER,
     REDACTING_FILTER,
+    DISALLOWED_HOST_FILTER,
     TEXT_FORMATTER,
     JSON_FORMATTER,
 )

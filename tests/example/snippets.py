@@ -43,6 +43,7 @@ SHOWN_HEADERS = [
 
 MASKS = [
     (re.compile(r"\b[0-9a-f]{40}\b"), "<token>"),
+    (re.compile(r"\bdrfh_[0-9A-Za-z]{12}_[0-9A-Za-z]{49}\b"), "<token>"),
     (re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+Z?"), "<timestamp>"),
     (re.compile(r"^\d{4}-\d\d-\d\d [\d:,]+", re.M), "<timestamp>"),
     (re.compile(r"(Retry-After: |;t=|\"id\": |/api/tasks/|available in )\d+"), r"\1<n>"),

@@ -26,6 +26,7 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 
 REQUEST_ID_FILTER = "drf_hardening_request_id"
 REDACT_FILTER = "drf_hardening_redact"
+DISALLOWED_HOST_FILTER = "drf_hardening_disallowed_host"
 CONSOLE_HANDLER = "drf_hardening_console"
 FILE_HANDLER = "drf_hardening_file"
 MAIL_ADMINS_HANDLER = "drf_hardening_mail_admins"
@@ -93,6 +94,7 @@ def logging_preset(
         "filters": {
             REQUEST_ID_FILTER: {"()": names.REQUEST_ID_FILTER},
             REDACT_FILTER: {"()": names.REDACTING_FILTER},
+            DISALLOWED_HOST_FILTER: {"()": names.DISALLOWED_HOST_FILTER},
             "drf_hardening_require_debug_false": {"()": names.REQUIRE_DEBUG_FALSE},
         },
         "formatters": {
@@ -114,11 +116,13 @@ def logging_preset(
                 "level": django_level,
                 "propagate": False,
             },
-            # Every scanner that sends a foreign Host logs an ERROR here: keep the line,
-            # but do not e-mail ADMINS for each one.
+            # Every scanner that sends a foreign Host logs an ERROR and a traceback here,
+            # at a rate it chooses: one WARNING line each (DisallowedHostFilter), and no
+            # e-mail to ADMINS.
             "django.security.DisallowedHost": {
                 "handlers": outputs,
                 "level": django_level,
+                "filters": [DISALLOWED_HOST_FILTER],
                 "propagate": False,
             },
             "drf_hardening": {

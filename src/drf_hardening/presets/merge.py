@@ -40,6 +40,10 @@ NESTED: Mapping[str, frozenset[str]] = {
     "LOGGING": frozenset({"formatters", "filters", "handlers", "loggers"}),
 }
 REPORT_SETTING = "DRF_HARDENING_REPORT"
+#: Settings whose empty value means "not chosen": Django's default ALLOWED_HOSTS is [],
+#: and startproject writes ``ALLOWED_HOSTS = []``, which would otherwise hide
+#: DJANGO_ALLOWED_HOSTS and the development hosts.
+UNSET_WHEN_EMPTY = frozenset({"ALLOWED_HOSTS"})
 
 
 def harden(
@@ -209,8 +213,13 @@ class _Merger:
         for key, value in preset.settings.items():
             if key in NESTED:
                 self._merge_nested(key, value)
-            elif self._decide(key, key in self.namespace, self.namespace.get(key), value):
+            elif self._decide(key, self._is_set(key), self.namespace.get(key), value):
                 self.namespace[key] = value
+
+    def _is_set(self, key: str) -> bool:
+        if key in UNSET_WHEN_EMPTY:
+            return bool(self.namespace.get(key))
+        return key in self.namespace
 
     def _merge_nested(self, key: str, value: Mapping[str, Any]) -> None:
         merged = dict(self.namespace.get(key) or {})

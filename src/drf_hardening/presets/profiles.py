@@ -216,10 +216,12 @@ def _rest_framework(options: Options) -> dict[str, Any]:
 
 def _middleware(options: Options) -> list[tuple[str, tuple[str, ...]]]:
     csp = DJANGO_CSP_MIDDLEWARE if options.django_version >= (6, 0) else LIBRARY_CSP_MIDDLEWARE
-    # Each goes right after the ones before it. CORS comes before anything that can
-    # answer, the failed-auth guard included: a 429 without CORS headers reaches a
-    # browser app as an opaque network error.
-    head = [SECURITY_MIDDLEWARE, REQUEST_ID_MIDDLEWARE, CORS_MIDDLEWARE, AUTH_GUARD_MIDDLEWARE, csp]
+    # Each goes right after the ones before it. The request id comes first, before
+    # SecurityMiddleware: its HTTPS redirect and the 400 for a foreign Host (it reads the
+    # Host to redirect) then carry the same id as their log line. CORS comes before
+    # anything that can answer, the failed-auth guard included: a 429 without CORS
+    # headers reaches a browser app as an opaque network error.
+    head = [REQUEST_ID_MIDDLEWARE, SECURITY_MIDDLEWARE, CORS_MIDDLEWARE, AUTH_GUARD_MIDDLEWARE, csp]
     return [
         *((name, tuple(head[:index])) for index, name in enumerate(head)),
         # CommonMiddleware is what validates Host against ALLOWED_HOSTS on every request

@@ -6,35 +6,45 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.checks import CheckMessage
 from django.core.management.base import BaseCommand, CommandParser
 
-from drf_hardening.checks import ALL_CHECKS
 from drf_hardening.presets.merge import REPORT_SETTING
 from drf_hardening.presets.report import HardeningReport
 
 
-def run_library_checks() -> list[CheckMessage]:
-    silenced = set(getattr(settings, "SILENCED_SYSTEM_CHECKS", []))
-    messages = [message for check in ALL_CHECKS for message in check()]
-    return [message for message in messages if message.id not in silenced]
+def run_system_checks(*, deploy: bool = False) -> list[CheckMessage]:
+    """Every registered check, as ``manage.py check [--deploy]`` runs them, minus silenced."""
+    messages = checks.run_checks(include_deployment_checks=deploy)
+    return [message for message in messages if not message.is_silenced()]
 
 
 class Command(BaseCommand):
-    help = "Print every setting drf-hardening's presets touch, its value and its source, then the library's system checks."  # noqa: E501
+    help = (
+        "Print every setting drf-hardening's presets touch, its value and its source, then "
+        "what the system checks report. Runs whatever the checks say."
+    )
+    # Django would run the checks before handle() and stop on the first error, so the
+    # report would be missing exactly when it explains what is wrong (DEBUG = True under
+    # the production profile, say). The command runs them itself and lists them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print the same as JSON.")
+        parser.add_argument(
+            "--deploy", action="store_true", help="Include the deployment checks (check --deploy)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         data = getattr(settings, REPORT_SETTING, None)
         report = HardeningReport.from_dict(data) if data else None
-        messages = run_library_checks()
+        messages = run_system_checks(deploy=options["deploy"])
         if options["json"]:
-            checks = [
-                {"id": m.id, "level": _level(m), "message": m.msg, "hint": m.hint} for m in messages
-            ]
-            payload = {"report": report.as_dict() if report else None, "checks": checks}
+            payload = {
+                "report": report.as_dict() if report else None,
+                "checks": [_as_dict(message) for message in messages],
+            }
             self.stdout.write(json.dumps(payload, indent=2, default=repr))
             return
         if report is None:
@@ -44,11 +54,27 @@ class Command(BaseCommand):
         self.stdout.write("")
         if not messages:
             self.stdout.write("System checks: no issues.")
+            return
+        errors = sum(message.is_serious() for message in messages)
+        summary = f"System checks: {len(messages)} issue(s)"
+        if errors:
+            summary += f"; {errors} error(s) stop manage.py check, migrate and runserver"
+        self.stdout.write(summary + ".")
         for message in messages:
-            # Every library check carries a hint (tests/test_checks_settings.py).
             self.stdout.write(f"{message.id} ({_level(message)}): {message.msg}")
-            self.stdout.write(f"    HINT: {message.hint}")
+            if message.hint:
+                self.stdout.write(f"    HINT: {message.hint}")
+
+
+def _as_dict(message: CheckMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "level": _level(message),
+        "message": message.msg,
+        "hint": message.hint,
+    }
 
 
 def _level(message: CheckMessage) -> str:
-    return {10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}[message.level]
+    names = {10: "DEBUG", 20: "INFO", 30: "WARNING", 40: "ERROR", 50: "CRITICAL"}
+    return names.get(message.level, str(message.level))
