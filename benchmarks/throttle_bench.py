@@ -9,8 +9,11 @@ and stops it by PID)::
 Tables:
 1. cost per decision (median µs of single ``allow_request`` calls, a new
    throttle per call as DRF's ``APIView`` makes), allowed and denied, at
-   ``100/minute`` and ``10000/day``, one key, Redis on loopback; ratios are
-   computed within each round, then the median over rounds is taken;
+   ``100/minute`` and ``10000/day``, one key, Redis on loopback, beside the
+   floor of any decision (a bare ``EVALSHA`` of ``return 1`` on the same
+   client); ratios and the overhead share ``(ours - floor) / (DRF - floor)``
+   are computed within each round (each round is printed), then the median
+   over rounds is taken. ``--cost-only`` stops after this table;
 2. bytes per key (``MEMORY USAGE``);
 3. exactness: N processes hammer one key for S seconds at ``100/day``;
 4. round trips per decision (``MONITOR``, commands run by scripts left out;
@@ -68,18 +71,38 @@ class Clock:
         self.now = now
 
 
+_override: Any = None
+
+
+def use_settings(**values: Any) -> None:
+    """Settings as ``override_settings`` gives them (the stores follow its signal)."""
+    global _override
+    from django.test.utils import override_settings
+
+    if _override is not None:
+        _override.disable()
+    _override = override_settings(**values)
+    _override.enable()
+
+
 def throttle_classes(rate: str, cache_alias: str, clock: Clock) -> dict[str, type]:
-    """DRF's and our UserRateThrottle at ``rate`` on ``cache_alias``, on ``clock``."""
-    from django.conf import settings
+    """DRF's and our UserRateThrottle at ``rate`` on ``cache_alias``, on ``clock``.
+
+    Each reaches the cache the way it does by default: DRF through its
+    ``default_cache`` proxy (here one for ``cache_alias``), ours through
+    ``THROTTLE_CACHE``.
+    """
     from django.core.cache import caches
+    from django.utils.connection import ConnectionProxy
     from rest_framework import throttling as drf
 
     from drf_hardening import throttling as ours
 
-    settings.DRF_HARDENING = {"THROTTLE_CACHE": cache_alias}
-    attrs = {"rate": rate, "timer": lambda self: clock.now, "cache": caches[cache_alias]}
+    use_settings(DRF_HARDENING={"THROTTLE_CACHE": cache_alias})
+    attrs = {"rate": rate, "timer": lambda self: clock.now}
+    proxy = ConnectionProxy(caches, cache_alias)
     return {
-        "drf": type("DRFUser", (drf.UserRateThrottle,), attrs),
+        "drf": type("DRFUser", (drf.UserRateThrottle,), {**attrs, "cache": proxy}),
         "ours": type("OurUser", (ours.UserRateThrottle,), attrs),
     }
 
@@ -129,10 +152,50 @@ class Case:
         return samples
 
 
-def cost_table(alias: str, rates: list[str], rounds: int, blocks: int, n: int) -> list[list[str]]:
+class FloorCase:
+    """The floor of any Redis decision: a bare ``EVALSHA`` of a one-line script, same client.
+
+    Between calls it does what the throttle cases do untimed (a new request and
+    a new throttle), so each call starts as cold as theirs; ``tight=True`` calls
+    back to back instead, with everything warm, which is faster.
+    """
+
+    SCRIPT = "return 1"
+
+    def __init__(self, cache_alias: str, cls: type, user_id: int, tight: bool = False) -> None:
+        from django.core.cache import caches
+
+        from drf_hardening.throttling.stores import get_store
+
+        self.client: Any = get_store(caches[cache_alias]).client  # type: ignore[attr-defined]
+        self.sha = self.client.script_load(self.SCRIPT)
+        self.cls, self.user_id, self.tight = cls, user_id, tight
+
+    def run(self, n: int) -> list[float]:
+        samples = []
+        evalsha, sha = self.client.evalsha, self.sha
+        for _ in range(n):
+            if not self.tight:
+                make_request(self.user_id)
+                self.cls()
+            start = time.perf_counter_ns()
+            evalsha(sha, 0)
+            samples.append((time.perf_counter_ns() - start) / 1000)
+        return samples
+
+
+def share(ours: float, drf: float, floor: float) -> float:
+    """Our overhead above the floor as a share of DRF's: (ours - floor) / (DRF - floor)."""
+    return (ours - floor) / (drf - floor)
+
+
+def cost_table(
+    alias: str, rates: list[str], rounds: int, blocks: int, n: int, floor: bool
+) -> list[list[str]]:
+    """Median µs per decision; with ``floor``, each round is printed with the floor beside it."""
     rows = []
     for index, rate in enumerate(rates):
-        cases = {}
+        cases: dict[tuple[str, str], Any] = {}
         for path in ("allowed", "denied"):
             for impl in ("drf", "ours"):
                 clock = Clock()
@@ -141,31 +204,68 @@ def cost_table(alias: str, rates: list[str], rounds: int, blocks: int, n: int) -
                 cases[impl, path] = Case(
                     f"{impl} {path}", classes[impl], rate, path == "allowed", user_id
                 )
+        if floor:
+            ours_cls = cases["ours", "allowed"].cls
+            cases["floor", ""] = FloorCase(alias, ours_cls, 999)
+            cases["floor", "tight"] = FloorCase(alias, ours_cls, 999, tight=True)
+            print(
+                f"\n{rate}, per round (median µs; share = (ours - floor) / (DRF - floor), "
+                "in brackets with the tight-loop floor):\n"
+            )
         medians: dict[tuple[str, str], list[float]] = {key: [] for key in cases}
         ratios: dict[str, list[float]] = {"allowed": [], "denied": []}
-        for _ in range(rounds):
+        shares: dict[str, list[float]] = {"allowed": [], "denied": []}
+        tight_shares: dict[str, list[float]] = {"allowed": [], "denied": []}
+        for round_ in range(rounds):
             samples: dict[tuple[str, str], list[float]] = {key: [] for key in cases}
-            for _ in range(blocks):
-                for key, case in cases.items():
-                    samples[key] += case.run(n)
+            # One call of each case in turn, so that all of them see the same load, in an
+            # order that rotates, so that none always follows the same one; the
+            # tight-loop floor (for comparison only) runs on its own, call after call.
+            keys = [key for key in cases if key != ("floor", "tight")]
+            for call in range(blocks * n):
+                turn = call % len(keys)
+                for key in keys[turn:] + keys[:turn]:
+                    samples[key] += cases[key].run(1)
+            if floor:
+                samples["floor", "tight"] = cases["floor", "tight"].run(blocks * n)
+            median = {key: statistics.median(samples[key]) for key in cases}
             for key in cases:
-                medians[key].append(statistics.median(samples[key]))
+                medians[key].append(median[key])
+            line = []
             for path in ratios:
-                ratios[path].append(
-                    statistics.median(samples["drf", path])
-                    / statistics.median(samples["ours", path])
+                ratios[path].append(median["drf", path] / median["ours", path])
+                line.append(
+                    f"{path}: ours {median['ours', path]:.1f} DRF {median['drf', path]:.1f} "
+                    f"DRF/ours {ratios[path][-1]:.2f}"
+                )
+                if floor:
+                    ours_us, drf_us = median["ours", path], median["drf", path]
+                    shares[path].append(share(ours_us, drf_us, median["floor", ""]))
+                    tight_shares[path].append(share(ours_us, drf_us, median["floor", "tight"]))
+                    line[-1] += f" share {shares[path][-1]:.3f} ({tight_shares[path][-1]:.3f})"
+            if floor:
+                print(
+                    f"    round {round_ + 1}: floor {median['floor', '']:.1f} "
+                    f"(tight {median['floor', 'tight']:.1f}) | " + " | ".join(line)
                 )
         for path in ("allowed", "denied"):
-            rows.append(
-                [
-                    rate,
-                    path,
-                    f"{statistics.median(medians['drf', path]):.1f}",
-                    f"{statistics.median(medians['ours', path]):.1f}",
-                    f"{statistics.median(ratios[path]):.2f}x",
-                    f"{min(ratios[path]):.2f}-{max(ratios[path]):.2f}",
+            row = [rate, path]
+            if floor:
+                row.append(f"{statistics.median(medians['floor', '']):.1f}")
+                row.append(f"{statistics.median(medians['floor', 'tight']):.1f}")
+            row += [
+                f"{statistics.median(medians['ours', path]):.1f}",
+                f"{statistics.median(medians['drf', path]):.1f}",
+                f"{statistics.median(ratios[path]):.2f}x",
+                f"{min(ratios[path]):.2f}-{max(ratios[path]):.2f}",
+            ]
+            if floor:
+                row += [
+                    f"{statistics.median(shares[path]):.3f}",
+                    f"{min(shares[path]):.3f}-{max(shares[path]):.3f}",
+                    f"{statistics.median(tight_shares[path]):.3f}",
                 ]
-            )
+            rows.append(row)
     return rows
 
 
@@ -278,13 +378,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument(
-        "--blocks", type=int, default=5, help="blocks of --n calls per case per round"
+        "--blocks", type=int, default=5, help="calls per case per round: blocks x n"
     )
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--procs", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=2.0)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="3 rounds, 1 block, 2 repeats of 1 s")
+    parser.add_argument("--rates", default="100/minute,10000/day", help="comma-separated")
+    parser.add_argument("--cost-only", action="store_true", help="only the Redis cost table")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.blocks, args.repeats, args.seconds = 3, 1, 2, 1.0
@@ -309,10 +411,13 @@ def main() -> None:
             f"load {os.getloadavg()[0]:.2f}; "
             f"rounds={args.rounds} x blocks={args.blocks} x n={args.n}"
         )
-        rates = ["100/minute", "10000/day"]
-        header = ["rate", "path", "DRF µs", "ours µs", "DRF ÷ ours", "range over rounds"]
-        rows = cost_table("default", rates, args.rounds, args.blocks, args.n)
-        print_table("Cost per decision, Redis (median µs)", header, rows)
+        rates = args.rates.split(",")
+        header = ["rate", "path", "floor µs", "tight floor µs", "ours µs", "DRF µs"]
+        header += ["DRF ÷ ours", "range", "(ours - floor) ÷ (DRF - floor)", "range", "tight"]
+        rows = cost_table("default", rates, args.rounds, args.blocks, args.n, floor=True)
+        print_table("Cost per decision, Redis (median µs, medians over rounds)", header, rows)
+        if args.cost_only:
+            return
         print_table(
             "Bytes per key in Redis (MEMORY USAGE)",
             ["rate", "DRF", "ours"],
@@ -329,7 +434,8 @@ def main() -> None:
             ["repeat", "DRF allowed", "DRF attempts", "ours allowed", "ours attempts"],
             exactness_table(args.procs, args.seconds, args.repeats),
         )
-        rows = cost_table("locmem", rates, args.rounds, args.blocks, args.n)
+        header = ["rate", "path", "ours µs", "DRF µs", "DRF ÷ ours", "range over rounds"]
+        rows = cost_table("locmem", rates, args.rounds, args.blocks, args.n, floor=False)
         print_table("Cost per decision, LocMem (median µs)", header, rows)
         print(f"\nload at the end: {os.getloadavg()[0]:.2f}")
     finally:

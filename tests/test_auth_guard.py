@@ -12,8 +12,9 @@ from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
-from drf_hardening.throttling import events
-from drf_hardening.throttling.guard import FailedAuthGuardMiddleware
+from drf_hardening.exceptions import ExceptionHandler
+from drf_hardening.throttling import events, stores
+from drf_hardening.throttling.guard import FailedAuthGuardMiddleware, FailedAuthThrottle
 
 pytestmark = [pytest.mark.urls("tests.urls_throttling"), pytest.mark.django_db]
 GUARD = "drf_hardening.middleware.FailedAuthGuardMiddleware"
@@ -41,11 +42,12 @@ def guarded(settings: Any) -> None:
 @pytest.fixture
 def token() -> str:
     user = User.objects.create_user("alice", password="correct-horse-9")
-    return Token.objects.create(user=user).key
+    key: str = Token.objects.create(user=user).key
+    return key
 
 
 def get(client: Client, credentials: str | None = None, ip: str = "198.51.100.7") -> Any:
-    extra = {"REMOTE_ADDR": ip}
+    extra: dict[str, Any] = {"REMOTE_ADDR": ip}
     if credentials:
         extra["HTTP_AUTHORIZATION"] = credentials
     return client.get("/private/", **extra)
@@ -102,38 +104,61 @@ def test_none_rate_switches_the_guard_off(client, settings, clock) -> None:
     assert [get(client, "Token wrong").status_code for _ in range(5)] == [401] * 5
 
 
-def test_malformed_rate_fails_open_and_logs_once(client, settings, caplog) -> None:
-    settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "3/fortnight"}
+def test_malformed_rate_fails_open_and_logs_once(client, monkeypatch, caplog) -> None:
+    # conf serves the default for a malformed FAILED_AUTH_RATE, so only a subclass's
+    # get_rate can hand the counting step a rate it cannot parse.
+    monkeypatch.setattr(FailedAuthThrottle, "get_rate", lambda self: "3/fortnight")
     with caplog.at_level(logging.WARNING, logger="drf_hardening.security"):
         assert [get(client, "Token wrong").status_code for _ in range(5)] == [401] * 5
-    assert len([r for r in caplog.records if "FAILED_AUTH_RATE" in r.getMessage()]) == 1
+    (record,) = [r for r in caplog.records if "'3/fortnight'" in r.getMessage()]
+    assert "'failed_auth'" in record.getMessage()
+    assert record.event == "throttle_store_unavailable"
 
 
-def test_error_body_uses_the_projects_handler(client, settings, clock) -> None:
-    settings.REST_FRAMEWORK = {"EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler"}
+def test_malformed_rate_setting_counts_at_the_default(client, settings, clock) -> None:
+    settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "3/fortnight"}  # E022 at start-up
+    statuses = [get(client, "Token wrong").status_code for _ in range(11)]
+    assert statuses == [401] * 10 + [429]  # the default, 10/min
+
+
+def test_keys_use_drf_cache_format(client, clock) -> None:
     for _ in range(3):
         get(client, "Token wrong")
-    response = get(client, "Token wrong")
-    assert response.status_code == 429
-    assert response["Content-Type"].startswith("application/")
-    assert "throttled" in response.content.decode()
+    assert cache.get("throttle_failed_auth_198.51.100.7") is not None
 
 
-def broken_handler(exc: Exception, context: Any) -> Any:
-    if context["view"] is None:
-        raise RuntimeError("this handler needs a view")
-    from rest_framework.views import exception_handler
-
-    return exception_handler(exc, context)
+class ShoutingHandler(ExceptionHandler):
+    def format_error(self, error: Any) -> Any:
+        return {"shout": str(error.message).upper()}
 
 
-def test_error_body_falls_back_when_handler_fails(client, settings, clock) -> None:
-    settings.REST_FRAMEWORK = {"EXCEPTION_HANDLER": "tests.test_auth_guard.broken_handler"}
+def test_error_body_comes_from_the_handler_class(client, settings, clock) -> None:
+    settings.DRF_HARDENING = {
+        "FAILED_AUTH_RATE": "3/min",
+        "EXCEPTION_HANDLER_CLASS": "tests.test_auth_guard.ShoutingHandler",
+    }
     for _ in range(3):
         get(client, "Token wrong")
     response = get(client, "Token wrong")
     assert (response.status_code, response["Retry-After"]) == (429, "60")
-    assert response.json()["detail"].startswith("Request was throttled")
+    assert response.json()["shout"].startswith("REQUEST WAS THROTTLED")
+
+
+def test_error_body_is_the_projects_format(client, clock) -> None:
+    for _ in range(3):
+        get(client, "Token wrong")
+    response = get(client, "Token wrong")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "throttled"
+
+
+def test_store_failure_fails_closed_with_the_handlers_503(client, settings, monkeypatch) -> None:
+    settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "3/min", "THROTTLE_FAIL_OPEN": False}
+    monkeypatch.setattr(stores.LocMemStore, "decide", lambda *a, **k: 1 / 0)
+    response = get(client)
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert response.json()["error"]["code"] == "throttle_unavailable"
 
 
 @pytest.mark.redis
@@ -144,7 +169,7 @@ def test_guard_on_redis(redis_cache, client, token, clock) -> None:
 
 @pytest.mark.redis
 @pytest.mark.parametrize(("fail_open", "expected"), [(True, 200), (False, 503)])
-def test_guard_with_redis_stopped(redis_cache, client, token, settings, fail_open, expected):  # type: ignore[no-untyped-def]
+def test_guard_with_redis_stopped(redis_cache, client, token, settings, fail_open, expected):
     settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "3/min", "THROTTLE_FAIL_OPEN": fail_open}
     redis_cache.stop()
     responses = [get(client, f"Token {token}") for _ in range(2)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -44,11 +45,11 @@ def _clean() -> Iterator[None]:
     events._failing.clear()
 
 
-def set_rates(settings, **rates: str | None) -> None:  # type: ignore[no-untyped-def]
+def set_rates(settings, **rates: str | None) -> None:
     settings.REST_FRAMEWORK = {"NUM_PROXIES": 0, "DEFAULT_THROTTLE_RATES": rates}
 
 
-def statuses(client: Client, n: int, url: str = "/user/", **extra: str) -> list[int]:
+def statuses(client: Client, n: int, url: str = "/user/", **extra: Any) -> list[int]:
     return [client.get(url, **extra).status_code for _ in range(n)]
 
 
@@ -185,7 +186,7 @@ def test_malformed_rate_at_request_time(client, settings, caplog, fail_open, exp
 def test_store_failure_fails_open_by_default(client, settings, monkeypatch, caplog) -> None:
     set_rates(settings, user="1/min")
 
-    def broken(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def broken(self, *args, **kwargs):
         raise ConnectionError("cache down")
 
     monkeypatch.setattr(throttling.stores.LocMemStore, "decide", broken)
@@ -240,8 +241,55 @@ def test_unparsed_rate_is_none(settings) -> None:
     assert throttling.AnonRateThrottle().parse_rate(None) == (None, None)
 
 
-def test_no_event_is_built_when_nobody_listens(client, settings, clock, monkeypatch, caplog):  # type: ignore[no-untyped-def]
+def test_no_event_is_built_when_nobody_listens(client, settings, clock, monkeypatch, caplog):
     set_rates(settings, user="1/min")
     monkeypatch.setattr(events, "log_event", lambda *a, **k: pytest.fail("event built"))
     caplog.set_level(logging.ERROR, logger="drf_hardening.security")
     assert statuses(client, 2) == [200, 429]
+
+
+def anonymous_request(ip: str = "198.51.100.7") -> Any:
+    request = APIRequestFactory().get("/")
+    request.META["REMOTE_ADDR"] = ip
+    from rest_framework.request import Request
+
+    return Request(request)
+
+
+def test_two_caches_of_one_class_have_separate_outage_episodes(settings, monkeypatch, caplog):
+    settings.CACHES = {
+        name: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": name}
+        for name in ("default", "a", "b")
+    }
+    set_rates(settings, anon="5/min")
+    down: set[int] = set()  # ids of LocMem's storage, shared by the objects of a LOCATION
+    real_decide = throttling.stores.LocMemStore.decide
+
+    def decide(self, *args, **kwargs):
+        if id(self.cache._cache) in down:
+            raise ConnectionError("cache down")
+        return real_decide(self, *args, **kwargs)
+
+    monkeypatch.setattr(throttling.stores.LocMemStore, "decide", decide)
+    a, b = caches["a"], caches["b"]
+    own_a: Any = type("OwnA", (throttling.AnonRateThrottle,), {"cache": a})
+    own_b: Any = type("OwnB", (throttling.AnonRateThrottle,), {"cache": b})
+    down.update({id(a._cache), id(b._cache)})  # type: ignore[attr-defined]
+    with caplog.at_level(logging.WARNING, logger="drf_hardening.security"):
+        for alias in ("a", "b", "a"):  # two aliases: two episodes, each warned once
+            settings.DRF_HARDENING = {"THROTTLE_CACHE": alias}
+            assert throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+        for cls in (own_a, own_b, own_b):  # two caches a subclass brings: two more
+            assert cls().allow_request(anonymous_request(), None)
+        down.discard(id(a._cache))  # type: ignore[attr-defined]
+        settings.DRF_HARDENING = {"THROTTLE_CACHE": "a"}
+        assert throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+    logged = [(r.event, r.throttle_store) for r in caplog.records]
+    own = [f"cache LocMemCache at {id(cls.cache):#x}" for cls in (own_a, own_b)]
+    assert logged == [
+        ("throttle_store_unavailable", "cache 'a'"),
+        ("throttle_store_unavailable", "cache 'b'"),
+        ("throttle_store_unavailable", own[0]),
+        ("throttle_store_unavailable", own[1]),
+        ("throttle_store_recovered", "cache 'a'"),
+    ]

@@ -6,6 +6,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import struct
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.test import Client
 from rest_framework.request import Request
 
 from drf_hardening import throttling
-from drf_hardening.throttling import events, stores
+from drf_hardening.throttling import events, redis_store, stores
 from tests.services import RedisServer
 
 pytestmark = [
@@ -61,10 +62,10 @@ def client_commands(server: RedisServer, action: Any) -> list[str]:
     """The commands clients sent while ``action`` ran (MONITOR), scripts' own left out."""
     marker = raw(server)
     marker.ping()  # connected (and its HELLO sent) before MONITOR starts
-    with raw(server).monitor() as monitor:
+    with raw(server).monitor() as monitor:  # type: ignore[no-untyped-call]
         action()
         marker.echo("end-of-action")
-        commands = []
+        commands: list[str] = []
         while True:
             item = monitor.next_command()
             if item["command"] == "ECHO end-of-action":
@@ -88,10 +89,10 @@ def test_one_round_trip_per_decision(server: RedisServer) -> None:
 
 
 def test_redis_client_is_reused(server: RedisServer, client: Client) -> None:
-    stores._clients.clear()
+    redis_store._clients.clear()
     statuses(client, 3)
-    assert len(stores._clients) == 1
-    (redis_client,) = stores._clients.values()
+    assert len(redis_store._clients) == 1
+    (redis_client,) = redis_store._clients.values()
     assert redis_client.connection_pool.connection_kwargs["socket_timeout"] == 0.25
 
 
@@ -104,7 +105,9 @@ def test_key_has_hash_tag_and_constant_memory(server: RedisServer, settings: Any
             throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
         (key,) = observer.keys()
         assert key == b":1:{throttle_anon_198.51.100.7}"
-        assert observer.memory_usage(key) <= 150
+        usage = observer.memory_usage(key)
+        assert usage is not None
+        assert usage <= 150
         assert 0 < observer.pttl(key) <= 7 * 86400 * 1000
 
 
@@ -237,7 +240,7 @@ def test_frozen_redis_times_out_and_fails_open(server: RedisServer, client, capl
         (["10.0.0.0/8"], "10.0.0.2", "198.51.100.7, 10.0.0.1"),
     ],
 )
-def test_spoofed_xff_gets_no_new_bucket(server, settings, trusted, remote, real_chain) -> None:  # type: ignore[no-untyped-def]
+def test_spoofed_xff_gets_no_new_bucket(server, settings, trusted, remote, real_chain) -> None:
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": trusted}
     client = Client()
     codes = []
@@ -247,3 +250,70 @@ def test_spoofed_xff_gets_no_new_bucket(server, settings, trusted, remote, real_
         codes.append(client.get("/user/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=xff).status_code)
     assert codes == [200, 200, 200, 429, 429]
     assert raw(server).keys() == [b":1:{throttle_user_198.51.100.7}"]
+
+
+def default_store() -> stores.Store:
+    return stores.get_store(caches["default"])
+
+
+def test_counts_beyond_exact_integer_replies(server: RedisServer) -> None:
+    # 10^6 per 365 days: count * (period + 1) would pass 2^53, so the script answers
+    # with a string instead of one integer.
+    year = 365 * 86_400_000
+    store = default_store()
+    assert store.decide("k", 10**6, year, 1_000_000, hit=True) == (True, 1, year)
+    assert store.decide("k", 10**6, year, 1_000_500, hit=False) == (True, 1, year - 500)
+    assert store.decide("k", 1, year, 1_001_000, hit=True) == (False, 1, year - 1000)
+
+
+def test_replies_on_both_sides_of_the_exact_limit(server: RedisServer) -> None:
+    period = 86_400_000
+    below = (2**53 - period) // (period + 1)  # the largest limit still answered as one integer
+    for limit, reply_type in ((below, int), (below + 1, bytes)):
+        store = default_store()
+        assert store.decide(f"k{limit}", limit, period, 1_000_000, hit=True) == (True, 1, period)
+        key = f":1:{{k{limit}}}"
+        raw(server).set(key, struct.pack(">dd", 1_000_000, limit))
+        assert store.decide(f"k{limit}", limit, period, 1_000_001, hit=True) == (
+            False,
+            limit,
+            period - 1,
+        )
+        arg = struct.pack(">ddd", 1_000_001, limit, period)
+        assert type(raw(server).evalsha(redis_store.SCRIPT_SHA, 1, key, arg)) is reply_type
+
+
+def test_value_of_another_format_opens_a_new_window(server: RedisServer) -> None:
+    raw(server).set(":1:{k}", b"1000000:5", px=60_000)  # the text value of 0.1.0
+    assert default_store().decide("k", 3, 60_000, 1_000_000, hit=True) == (True, 1, 60_000)
+
+
+def test_window_keeps_the_expiry_it_opened_with(server: RedisServer) -> None:
+    store = default_store()
+    store.decide("k", 5, 60_000, 1_000_000, hit=True)
+    raw(server).pexpire(":1:{k}", 40_000)  # stands for 20 s of server time passing
+    store.decide("k", 5, 60_000, 1_001_000, hit=True)
+    assert 30_000 < raw(server).pttl(":1:{k}") <= 40_000
+
+
+def test_key_prefix_and_version_are_the_caches(server: RedisServer, settings: Any) -> None:
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": "app", "VERSION": 3},
+    }
+    throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+    assert raw(server).keys() == [b"app:3:{throttle_anon_198.51.100.7}"]
+
+
+def reversed_key(key: str, key_prefix: str, version: int) -> str:
+    return f"{key}|{version}|{key_prefix}"
+
+
+def test_custom_key_function_is_called(server: RedisServer, settings: Any) -> None:
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "KEY_FUNCTION": "tests.test_throttling_redis.reversed_key",
+        },
+    }
+    throttling.AnonRateThrottle().allow_request(anonymous_request(), None)  # type: ignore[arg-type]
+    assert raw(server).keys() == [b"{throttle_anon_198.51.100.7}|1|"]

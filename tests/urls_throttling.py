@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.urls import path
 from rest_framework.authentication import BasicAuthentication, TokenAuthentication
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from drf_hardening.authtoken import obtain_auth_token
@@ -15,8 +16,8 @@ from drf_hardening.throttling import AnonRateThrottle, ScopedRateThrottle, UserR
 
 class UserView(APIView):
     authentication_classes = (TokenAuthentication, BasicAuthentication)
-    permission_classes = ()
-    throttle_classes = (UserRateThrottle,)
+    permission_classes: tuple[type[BasePermission], ...] = ()
+    throttle_classes: tuple[type[BaseThrottle], ...] = (UserRateThrottle,)
 
     def get(self, request: Request) -> Response:
         return Response({"ok": True})

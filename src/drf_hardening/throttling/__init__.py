@@ -12,10 +12,10 @@
 docs/throttling.md explains the algorithm and what it guarantees.
 """
 
+from drf_hardening.throttling.login import LoginRateThrottle
 from drf_hardening.throttling.rates import Rate, parse_rate
 from drf_hardening.throttling.throttles import (
     AnonRateThrottle,
-    LoginRateThrottle,
     ScopedRateThrottle,
     SimpleRateThrottle,
     ThrottleStoreUnavailable,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import MutableMapping
-from typing import Any
 
 _NOT_SF_STRING = re.compile(r"[^\x20-\x21\x23-\x5b\x5d-\x7e]")
 
@@ -26,12 +25,14 @@ def policy_name(scope: str) -> str:
 
 
 def add_ratelimit_headers(
-    view: Any, scope: str, limit: int, duration: int, remaining: int, reset_ms: int
+    headers: MutableMapping[str, str],
+    scope: str,
+    limit: int,
+    duration: int,
+    remaining: int,
+    reset_ms: int,
 ) -> None:
-    """Append this throttle's items to the fields ``view`` will send, if it sends any."""
-    headers = getattr(view, "headers", None)
-    if not isinstance(headers, MutableMapping):
-        return  # not an APIView being dispatched (a unit test, a custom caller)
+    """Append this throttle's items to ``headers`` (the ``headers`` of the view)."""
     name = policy_name(scope)
     items = {
         "RateLimit-Policy": f"{name};q={limit};w={duration}",

@@ -5,13 +5,12 @@ first request*: a key holds ``(window start, count)``; a request is allowed
 while ``count < limit`` and counted; the window closes ``duration`` seconds
 after it opened, and the next request opens a new one. Denied requests are not
 counted (as in DRF), so hammering does not extend a lockout. The state is two
-integers per key, whatever the rate. docs/throttling.md states what this
+numbers per key, whatever the rate. docs/throttling.md states what this
 guarantees over any rolling window.
 
-- ``RedisStore`` (Django's ``RedisCache`` and django-redis): one ``EVALSHA`` of
-  ``SCRIPT`` per decision, on a redis-py client built once per process and
-  configuration (``RedisCache`` builds a new client for every call, which costs
-  as much as a round trip), with short socket timeouts.
+- ``RedisStore`` (Django's ``RedisCache`` and django-redis, in ``redis_store``):
+  one ``EVALSHA`` of a Lua script per decision, on a redis-py client built once
+  per process and configuration, with short socket timeouts.
 - ``CounterStore`` (memcached): atomic ``incr``, and ``add`` to open a window.
 - ``LocMemStore`` (LocMem) and ``LocalStore`` (everything else: database,
   file): read and write under a lock of this process, so decisions are exact
@@ -24,16 +23,17 @@ replace ``timer`` drive every store, Redis included.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import pickle
 import threading
 from typing import Any, NamedTuple, Protocol
 
-from django.core.cache import BaseCache
+from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from drf_hardening.conf import conf
 
@@ -47,109 +47,10 @@ class Decision(NamedTuple):
 
 
 class Store(Protocol):
+    cache: BaseCache
+
     def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
         """Count a request (``hit``) or only look (``hit=False``) at ``key``."""
-
-
-# KEYS[1]: the counter. ARGV: now (ms), limit, period (ms), 1 to count or 0 to look.
-# The value is "<window start ms>:<count>". Returns {allowed, count, ms left}.
-SCRIPT = """
-local now = tonumber(ARGV[1])
-local limit = tonumber(ARGV[2])
-local period = tonumber(ARGV[3])
-local start, count = now, 0
-local value = redis.call('GET', KEYS[1])
-if value then
-  local sep = string.find(value, ':', 1, true)
-  if sep then
-    local opened = tonumber(string.sub(value, 1, sep - 1))
-    if opened and now < opened + period then
-      start = opened
-      count = tonumber(string.sub(value, sep + 1)) or limit
-    end
-  end
-end
-local left = math.max(start + period - now, 1)
-if count >= limit then
-  return {0, count, left}
-end
-if ARGV[4] == '0' then
-  return {1, count, left}
-end
-count = count + 1
-redis.call('SET', KEYS[1], string.format('%d:%d', start, count), 'PX', left)
-return {1, count, left}
-"""
-SCRIPT_SHA = hashlib.sha1(SCRIPT.encode(), usedforsecurity=False).hexdigest()
-
-_clients: dict[tuple[Any, ...], Any] = {}
-_clients_lock = threading.Lock()
-
-
-def redis_settings(cache: BaseCache) -> tuple[str, dict[str, Any]] | None:
-    """The URL and connection options of a Redis-backed cache, or ``None``."""
-    if isinstance(cache, RedisCache):
-        servers: list[str] = cache._servers  # type: ignore[attr-defined]
-        ignored = {"pool_class", "parser_class", "serializer"}
-        options = {k: v for k, v in cache._options.items() if k not in ignored}  # type: ignore[attr-defined]
-        return servers[0], options
-    if type(cache).__module__.startswith("django_redis"):
-        server: Any = cache._server  # type: ignore[attr-defined]
-        url = server.split(",")[0] if isinstance(server, str) else server[0]
-        opts: dict[str, Any] = cache._params.get("OPTIONS") or {}  # type: ignore[attr-defined]
-        options = dict(opts.get("CONNECTION_POOL_KWARGS") or {})
-        if opts.get("PASSWORD"):
-            options["password"] = opts["PASSWORD"]
-        return url.strip(), options
-    return None
-
-
-def redis_client(url: str, options: dict[str, Any], options_key: str = "") -> Any:
-    """One redis-py client per configuration and process, reused by every request.
-
-    Its timeouts are ``THROTTLE_TIMEOUT``, not the cache's: an unreachable Redis
-    must cost a request a fraction of a second, not a hung worker.
-    """
-    timeout = conf.THROTTLE_TIMEOUT
-    config = (url, options_key or repr(sorted(options.items())), timeout)
-    client = _clients.get(config)
-    if client is None:
-        import redis
-
-        with _clients_lock:
-            client = _clients.get(config)
-            if client is None:  # pragma: no branch - else: another thread built it first
-                client = redis.Redis.from_url(
-                    url,
-                    **{**options, "socket_timeout": timeout, "socket_connect_timeout": timeout},
-                )
-                _clients[config] = client
-    return client
-
-
-class RedisStore:
-    def __init__(self, cache: BaseCache, url: str, options: dict[str, Any]) -> None:
-        self.cache = cache
-        self.url, self.options = url, options
-        self.options_key = repr(sorted(options.items()))
-
-    @property
-    def client(self) -> Any:
-        return redis_client(self.url, self.options, self.options_key)
-
-    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
-        from redis.exceptions import NoScriptError
-
-        # "{...}" is a hash tag: Redis Cluster puts the key in the slot of what is
-        # inside, so the script's one key never crosses slots whatever the prefix.
-        redis_key = self.cache.make_key(f"{{{key}}}")
-        args = (now_ms, limit, period_ms, 1 if hit else 0)
-        try:
-            reply = self.client.evalsha(SCRIPT_SHA, 1, redis_key, *args)
-        except NoScriptError:  # first use on this server, or after SCRIPT FLUSH/a restart
-            reply = self.client.eval(SCRIPT, 1, redis_key, *args)
-        allowed, count, left = reply
-        return Decision(bool(allowed), int(count), int(left))
 
 
 # Counter value of the local and memcached stores: window start << 32 | count.
@@ -251,24 +152,85 @@ class CounterStore:
         return Decision(count < limit, count, left)
 
 
+def redis_settings(cache: BaseCache) -> tuple[str, dict[str, Any]] | None:
+    """The URL and connection options of a Redis-backed cache, or ``None``."""
+    if isinstance(cache, RedisCache):
+        servers: list[str] = cache._servers  # type: ignore[attr-defined]
+        ignored = {"pool_class", "parser_class", "serializer"}
+        options = {k: v for k, v in cache._options.items() if k not in ignored}  # type: ignore[attr-defined]
+        return servers[0], options
+    if type(cache).__module__.startswith("django_redis"):
+        server: Any = cache._server  # type: ignore[attr-defined]
+        url = server.split(",")[0] if isinstance(server, str) else server[0]
+        opts: dict[str, Any] = cache._params.get("OPTIONS") or {}  # type: ignore[attr-defined]
+        options = dict(opts.get("CONNECTION_POOL_KWARGS") or {})
+        if opts.get("PASSWORD"):
+            options["password"] = opts["PASSWORD"]
+        return url.strip(), options
+    return None
+
+
+# Stores are made once and kept, since what they work out (a Redis client, a key
+# prefix) is the cost of a decision; a changed CACHES or DRF_HARDENING
+# (override_settings, the settings fixture) starts a new generation of them.
+generation = 0
+per_thread = threading.local()  # .default: (generation, (THROTTLE_CACHE's store, its name))
+
+
+@receiver(setting_changed)
+def _settings_changed(setting: str, **kwargs: Any) -> None:
+    global generation
+    if setting in ("CACHES", "DRF_HARDENING"):
+        generation += 1
+
+
 def get_store(cache: BaseCache) -> Store:
     """The store for ``cache``, made on first use and kept on the cache object.
 
-    Django makes new cache objects when ``CACHES`` changes, so the store
-    follows ``override_settings(CACHES=...)``.
+    Made again after ``override_settings`` changes ``CACHES`` (Django makes new
+    cache objects then) or ``DRF_HARDENING`` (``THROTTLE_TIMEOUT``).
     """
-    store: Store | None = getattr(cache, "_drf_hardening_store", None)
-    if store is None:
-        redis = redis_settings(cache)
-        if redis is not None:
-            store = RedisStore(cache, *redis)
-        elif isinstance(cache, BaseMemcachedCache):
-            store = CounterStore(cache)
-        elif isinstance(cache, LocMemCache) and all(
-            hasattr(cache, name) for name in ("_lock", "_cache", "_has_expired", "_set")
-        ):
-            store = LocMemStore(cache)
-        else:
-            store = LocalStore(cache)
-        cache._drf_hardening_store = store  # type: ignore[attr-defined]
+    kept: tuple[Store, int] | None = getattr(cache, "_drf_hardening_store", None)
+    if kept is not None and kept[1] == generation:
+        return kept[0]
+    store: Store
+    redis = redis_settings(cache)
+    if redis is not None:
+        # Imported here: redis-py is an optional dependency (the "redis" extra).
+        from drf_hardening.throttling.redis_store import RedisStore
+
+        store = RedisStore(cache, *redis)
+    elif isinstance(cache, BaseMemcachedCache):
+        store = CounterStore(cache)
+    elif isinstance(cache, LocMemCache) and all(
+        hasattr(cache, name) for name in ("_lock", "_cache", "_has_expired", "_set")
+    ):
+        store = LocMemStore(cache)
+    else:
+        store = LocalStore(cache)
+    cache._drf_hardening_store = (store, generation)  # type: ignore[attr-defined]
     return store
+
+
+def default_store() -> tuple[Store, str]:
+    """The store of ``THROTTLE_CACHE`` and its name (``"cache 'default'"``).
+
+    Looked up once per thread and settings generation: per thread as Django's
+    ``caches`` does (a cache object may hold a client that is not thread-safe),
+    without its cost (and conf's) on every decision. ``counting.count`` reads
+    ``per_thread.default`` itself and calls this only when it is stale.
+    """
+    found: tuple[int, tuple[Store, str]] | None = getattr(per_thread, "default", None)
+    if found is None or found[0] != generation:
+        alias = conf.THROTTLE_CACHE
+        found = per_thread.default = (generation, (get_store(caches[alias]), f"cache {alias!r}"))
+    return found[1]
+
+
+def find_store(cache: BaseCache) -> tuple[Store, str]:
+    """The store of a cache a throttle brings, and its name: the object's identity.
+
+    Outage episodes are keyed by these names (``events.report_failure``), so two
+    caches of one class fail and recover apart.
+    """
+    return get_store(cache), f"cache {type(cache).__name__} at {id(cache):#x}"

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Mapping
+import logging
+from collections.abc import MutableMapping
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth import get_user_model
-from django.core.cache import BaseCache, caches
+from django.core.cache import BaseCache
 from rest_framework import status, throttling
 from rest_framework.exceptions import APIException
 from rest_framework.settings import api_settings
 
 from drf_hardening.client_ip import get_client_ident
 from drf_hardening.conf import conf
+from drf_hardening.logging.events import security_logger
 from drf_hardening.throttling import events
+from drf_hardening.throttling.counting import DRF_DEFAULT_CACHE, count
 from drf_hardening.throttling.headers import add_ratelimit_headers
 from drf_hardening.throttling.rates import parse_rate
-from drf_hardening.throttling.stores import Decision, get_store
+from drf_hardening.throttling.stores import Decision, default_store
 
 if TYPE_CHECKING:
     # Not at run time: rest_framework.views reads DEFAULT_THROTTLE_CLASSES when it is
@@ -87,61 +88,44 @@ class SimpleRateThrottle(throttling.SimpleRateThrottle):
     def get_ident(self, request: Request) -> str:
         """The client's identity (``drf_hardening.client_ip.get_client_ident``).
 
-        Uses ``DRF_HARDENING["TRUSTED_PROXIES"]``, never DRF's ``NUM_PROXIES``,
-        whose default (``None``) keys on the whole client-written header.
+        Uses ``DRF_HARDENING["TRUSTED_PROXIES"]`` (an integer ``NUM_PROXIES`` when
+        that is unset), never DRF's default (``None``), which keys on the whole
+        client-written header.
         """
         return get_client_ident(request)
 
     def get_cache(self) -> BaseCache:
         """The cache a subclass set as ``cache``, else ``THROTTLE_CACHE``."""
-        if self.cache is not throttling.SimpleRateThrottle.cache:
-            return self.cache
-        return caches[conf.THROTTLE_CACHE]
+        if self.cache is DRF_DEFAULT_CACHE:
+            return default_store()[0].cache
+        return self.cache
 
     def allow_request(self, request: Request, view: APIView) -> bool:
+        """Count this request; add the ``RateLimit`` fields; log a refusal."""
         if self.rate is None:
             return True
-        self.key = self.get_cache_key(request, view)
-        if self.key is None:
+        key = self.key = self.get_cache_key(request, view)
+        if key is None:
             return True
-        return self.check(request, view, self.key, str(self.scope or "throttle"))
-
-    def check(self, request: Request, view: APIView, key: str, policy: str) -> bool:
-        """Count this request on ``key``; add the headers; log a refusal."""
-        self.now = self.timer()
-        if self.num_requests is None or self.duration is None:
-            # The system check (drf_hardening.E020) reports this before any request.
-            events.report_failure(
-                f"rate of scope {self.scope!r}",
-                f"Throttle rate {self.rate!r} of scope {self.scope!r} is malformed "
-                f"({self.rate_error}); THROTTLE_FAIL_OPEN decides every request of it.",
-            )
+        decision = count(self, key)
+        if decision is None:
             return self.unavailable()
-        cache = self.get_cache()
-        what = f"cache {type(cache).__name__}"
-        try:
-            decision = get_store(cache).decide(
-                key, self.num_requests, self.duration * 1000, int(self.now * 1000), hit=True
-            )
-        except Exception as exc:  # a store outage must never become a 500
-            events.report_failure(
-                what,
-                f"Throttle store ({what}) failed; requests are "
-                + ("allowed" if conf.THROTTLE_FAIL_OPEN else "refused")
-                + " until it answers (THROTTLE_FAIL_OPEN).",
-                exc,
-            )
-            return self.unavailable()
-        events.report_success(what)
         self.decision = decision
-        if conf.RATELIMIT_HEADERS:
-            remaining = self.num_requests - decision.used if decision.allowed else 0
-            add_ratelimit_headers(
-                view, policy, self.num_requests, self.duration, remaining, decision.reset_ms
-            )
+        policy = self.scope or "throttle"
+        # The view's headers are the response's (see headers.py); none without a view.
+        headers = getattr(view, "headers", None) if view is not None else None
+        if (
+            headers is not None
+            and (type(headers) is dict or isinstance(headers, MutableMapping))
+            and conf.RATELIMIT_HEADERS
+        ):
+            limit, duration = self.num_requests or 0, self.duration or 0  # both set once counted
+            remaining = limit - decision.used if decision.allowed else 0
+            add_ratelimit_headers(headers, policy, limit, duration, remaining, decision.reset_ms)
         if decision.allowed:
             return self.throttle_success()
-        events.log_throttled(request, policy)
+        if security_logger.isEnabledFor(logging.WARNING):  # else nobody listens: no call
+            events.log_throttled(request, policy)
         return self.throttle_failure()
 
     def unavailable(self) -> bool:
@@ -164,11 +148,22 @@ class AnonRateThrottle(SimpleRateThrottle, throttling.AnonRateThrottle):
 
     scope = "anon"
 
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        user = request.user  # DRF's key, with request.user read once
+        if user and user.is_authenticated:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
 
 class UserRateThrottle(SimpleRateThrottle, throttling.UserRateThrottle):
     """Per user, or per client IP when anonymous (rate ``"user"``)."""
 
     scope = "user"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        user = request.user  # DRF's key, with request.user read once
+        ident = user.pk if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class ScopedRateThrottle(SimpleRateThrottle, throttling.ScopedRateThrottle):
@@ -178,6 +173,11 @@ class ScopedRateThrottle(SimpleRateThrottle, throttling.ScopedRateThrottle):
         # The rate depends on the view, known only in allow_request (as in DRF).
         pass
 
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        user = request.user  # DRF's key, with request.user read once
+        ident = user.pk if user and user.is_authenticated else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
     def allow_request(self, request: Request, view: APIView) -> bool:
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
@@ -185,58 +185,3 @@ class ScopedRateThrottle(SimpleRateThrottle, throttling.ScopedRateThrottle):
         self.rate = self.get_rate()
         self.set_rate(self.rate)
         return super().allow_request(request, view)
-
-
-class LoginRateThrottle(SimpleRateThrottle):
-    """Login attempts, counted per client IP and per submitted username.
-
-    The rate is ``DEFAULT_THROTTLE_RATES["login"]`` when set, else
-    ``DRF_HARDENING["LOGIN_RATE"]``. The IP limit stops one client trying many
-    accounts; the username limit stops many clients (a botnet) trying one
-    account, at the cost that they can lock that account's logins for the
-    rest of the window. Usernames are compared case-insensitively and hashed
-    before they become keys.
-    """
-
-    scope = "login"
-    #: The request field holding the username; ``None`` means the view's
-    #: ``username_field`` attribute, else the user model's ``USERNAME_FIELD``.
-    username_field: str | None = None
-
-    def get_rate(self) -> str | None:
-        rates: Mapping[str, str | None] = self.THROTTLE_RATES
-        if self.scope in rates:
-            return rates[self.scope]
-        return conf.LOGIN_RATE
-
-    def get_cache_key(self, request: Request, view: APIView) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
-
-    def get_username(self, request: Request, view: APIView) -> str | None:
-        data: Any = request.data
-        field = (
-            self.username_field
-            or getattr(view, "username_field", None)
-            or get_user_model().USERNAME_FIELD
-        )
-        value = data.get(field) if isinstance(data, Mapping) else None
-        return value if isinstance(value, str) and value.strip() else None
-
-    def get_username_cache_key(self, request: Request, view: APIView) -> str | None:
-        username = self.get_username(request, view)
-        if username is None:
-            return None
-        digest = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
-        return self.cache_format % {"scope": f"{self.scope}_username", "ident": digest}
-
-    def allow_request(self, request: Request, view: APIView) -> bool:
-        # The client's own limit first: once it is spent, its attempts no longer
-        # count against (and so cannot lock) the accounts it is trying.
-        if not super().allow_request(request, view):
-            return False
-        if self.decision is None:  # not throttled, or the store failed open
-            return True
-        key = self.get_username_cache_key(request, view)
-        if key is None:
-            return True
-        return self.check(request, view, key, f"{self.scope}_username")

@@ -1,0 +1,139 @@
+"""The Redis store: one ``EVALSHA`` of ``SCRIPT`` per decision.
+
+Django's ``RedisCache`` builds a new redis-py client for every cache call,
+which costs about as much as a round trip (redis/redis-py#3624), so the store
+goes around it: one redis-py client per process and configuration, with
+short socket timeouts, reused by every request.
+
+A decision is measured against its floor, a bare ``EVALSHA`` of a one-line
+script on the same client (``benchmarks/throttle_bench.py``). What sits above
+it is kept small: one argument and a one-string reply (redis-py encodes and
+parses each argument and reply element in Python), the key prefix made once
+per store instead of a ``make_key`` call per decision, and the reply read
+without redis-py's response callbacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+import threading
+from typing import Any
+
+from django.core.cache import BaseCache
+from django.core.cache.backends.base import default_key_func
+from redis.exceptions import NoScriptError
+
+from drf_hardening.conf import conf
+from drf_hardening.throttling.stores import Decision
+
+# KEYS[1]: the counter, two big-endian doubles: window start (ms) and count.
+# ARGV[1]: three doubles: now (ms), limit, period (ms; negative to only look).
+# Binary, because Lua's tonumber() and string.format() cost more server time
+# than the rest of the script; doubles hold every integer below 2^53 exactly.
+# The reply is one integer, count * (period + 1) + ms left, negative when
+# refused; the string "<1 or 0> <count> <ms left>" when that integer would not
+# be exact. SET KEEPTTL (Redis >= 6.0) leaves the expiry set when the window opened.
+SCRIPT = """
+local now, limit, period = struct.unpack('>d>d>d', ARGV[1])
+local hit = period > 0
+if not hit then
+  period = -period
+end
+local start, count = now, 0
+local value = redis.call('GET', KEYS[1])
+if value and #value == 16 then
+  local opened, counted = struct.unpack('>d>d', value)
+  if now < opened + period then
+    start, count = opened, counted
+  end
+end
+local left = math.max(start + period - now, 1)
+local allowed = count < limit
+if allowed and hit then
+  count = count + 1
+  if start == now then
+    redis.call('SET', KEYS[1], struct.pack('>d>d', start, count), 'PX', left)
+  else
+    redis.call('SET', KEYS[1], struct.pack('>d>d', start, count), 'KEEPTTL')
+  end
+end
+if count * (period + 1) + period >= 2 ^ 53 then
+  return string.format('%d %d %d', allowed and 1 or 0, count, left)
+end
+if allowed then
+  return count * (period + 1) + left
+end
+return -(count * (period + 1) + left)
+"""
+SCRIPT_SHA = hashlib.sha1(SCRIPT.encode(), usedforsecurity=False).hexdigest()
+
+_pack_arg = struct.Struct(">ddd").pack
+
+_clients: dict[tuple[Any, ...], Any] = {}
+_clients_lock = threading.Lock()
+
+
+def redis_client(url: str, options: dict[str, Any]) -> Any:
+    """One redis-py client per configuration and process, shared by every store.
+
+    Its timeouts are ``THROTTLE_TIMEOUT``, not the cache's: an unreachable Redis
+    must cost a request a fraction of a second, not a hung worker. Replies stay
+    bytes whatever the cache's options say: the store parses them itself.
+    """
+    timeout = conf.THROTTLE_TIMEOUT
+    config = (url, repr(sorted(options.items())), timeout)
+    client = _clients.get(config)
+    if client is None:
+        import redis
+
+        with _clients_lock:
+            client = _clients.get(config)
+            if client is None:  # pragma: no branch - else: another thread built it first
+                client = redis.Redis.from_url(
+                    url,
+                    **{
+                        **options,
+                        "socket_timeout": timeout,
+                        "socket_connect_timeout": timeout,
+                        "decode_responses": False,
+                    },
+                )
+                _clients[config] = client
+    return client
+
+
+class RedisStore:
+    """Django's ``RedisCache`` and django-redis: the whole decision in one script call.
+
+    Made once per cache object and settings (``stores.get_store``), so what does
+    not change between decisions (the client, the key prefix) is worked out here.
+    """
+
+    def __init__(self, cache: BaseCache, url: str, options: dict[str, Any]) -> None:
+        self.cache = cache
+        self.client = redis_client(url, options)
+        # execute_command() is what evalsha() calls, less a layer of Python.
+        self.execute = self.client.execute_command
+        # "{...}" is a hash tag: Redis Cluster puts the key in the slot of what is
+        # inside, so the script's one key never crosses slots whatever the prefix.
+        # With Django's own key function the prefix is fixed; a custom KEY_FUNCTION
+        # is called for every key, as the cache itself would.
+        self.key_prefix: str | None = None
+        if cache.key_func is default_key_func:
+            self.key_prefix = str(cache.make_key("{"))
+
+    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
+        prefix = self.key_prefix
+        redis_key = f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
+        arg = _pack_arg(now_ms, limit, period_ms if hit else -period_ms)
+        try:
+            reply = self.execute("EVALSHA", SCRIPT_SHA, 1, redis_key, arg)
+        except NoScriptError:  # first use on this server, or after SCRIPT FLUSH/a restart
+            reply = self.execute("EVAL", SCRIPT, 1, redis_key, arg)
+        if type(reply) is int:
+            used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
+            # What NamedTuple's own __new__ does, without its Python-level call.
+            return tuple.__new__(Decision, (reply > 0, used, left))
+        allowed, used, left = reply.split(b" ")
+        return Decision(allowed == b"1", int(used), int(left))
