@@ -1,14 +1,15 @@
-"""Checks W100 and W101 (drf_hardening.openapi.checks), one test per condition."""
+"""Checks W100 and W101 (drf_hardening.checks.openapi), one test per condition."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from django.core.checks import run_checks
 
 from drf_hardening import names
+from drf_hardening.checks.openapi import CHECKS
 from drf_hardening.openapi import AutoSchema
-from drf_hardening.openapi.checks import CHECKS
 
 SCHEMA_CLASS = "drf_hardening.openapi.AutoSchema"
 
@@ -64,3 +65,11 @@ def test_an_unimportable_schema_class_is_left_to_drf(documented: Any) -> None:
     documented.REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "nowhere.Schema"
     documented.SPECTACULAR_SETTINGS = {}
     assert check_ids() == []
+
+
+def test_checks_are_bound(documented: Any) -> None:
+    documented.REST_FRAMEWORK = {
+        "DEFAULT_SCHEMA_CLASS": SCHEMA_CLASS,
+        "EXCEPTION_HANDLER": "rest_framework.views.exception_handler",
+    }
+    assert "drf_hardening.W100" in [message.id for message in run_checks()]

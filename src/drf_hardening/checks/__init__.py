@@ -10,6 +10,7 @@ touching the others:
 - ``E040``-``E059`` / ``W040``-``W059``: strict input (``input``)
 - ``E060``-``E079`` / ``W060``-``W079``: errors, request ids and logging (``errors``)
 - ``E080``-``E099`` / ``W080``-``W099``: tokens and authentication (``auth``)
+- ``E100``-``E119`` / ``W100``-``W119``: the OpenAPI schema (``openapi``)
 
 The value of every ``DRF_HARDENING`` key is checked in one place, ``conf``,
 under an id from its concern's range (``E027`` for ``TRUSTED_PROXIES``...).
@@ -26,6 +27,7 @@ from drf_hardening.checks import conf as _conf
 from drf_hardening.checks import cors as _cors
 from drf_hardening.checks import errors as _errors
 from drf_hardening.checks import input as _input
+from drf_hardening.checks import openapi as _openapi
 from drf_hardening.checks import settings as _settings
 from drf_hardening.checks import throttling as _throttling
 
@@ -38,6 +40,7 @@ ALL_CHECKS = [
     *_throttling.CHECKS,
     *_input.CHECKS,
     *_auth.CHECKS,
+    *_openapi.CHECKS,
 ]
 
 

@@ -3,7 +3,7 @@
 Ids: ``drf_hardening.E100``-``E119`` (wrong) and ``W100``-``W119`` (risky). They
 fire only when ``REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"]`` is the library's
 ``AutoSchema`` (or a subclass). Nothing here imports drf-spectacular at import time,
-so the module can be registered (or moved to ``drf_hardening.checks``) unconditionally.
+so the module is registered whether or not drf-spectacular is installed.
 """
 
 from __future__ import annotations
