@@ -48,6 +48,7 @@ TASKS_PER_USER = 5
 SEED_USERS = """
 import json
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from tasks.models import Task
 tokens = []
@@ -57,6 +58,8 @@ for n in range({users}):
         Task(created_by=user, title=f"Task {{k}} of user {{n}}") for k in range({tasks})
     )
     tokens.append(Token.objects.create(user=user).key)
+# The same keys for DRF's TokenAuthentication and for drf_hardening.tokens (as legacy keys).
+call_command("import_drf_tokens", "--keep", verbosity=0)
 print(json.dumps(tokens))
 """
 

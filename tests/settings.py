@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "corsheaders",
     "drf_hardening",
+    "drf_hardening.tokens",
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

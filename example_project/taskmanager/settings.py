@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -68,7 +69,19 @@ def parse_rates(raw: str) -> dict[str, str]:
     return rates
 
 
-PROFILE = os.environ.get("DRF_HARDENING_PROFILE", "development")
+def env_profile() -> Literal["production", "development"]:
+    """``DRF_HARDENING_PROFILE``, ``development`` when unset; another value stops the project."""
+    raw = os.environ.get("DRF_HARDENING_PROFILE", "development")
+    if raw == "production":
+        return "production"
+    if raw == "development":
+        return "development"
+    raise ImproperlyConfigured(
+        f"DRF_HARDENING_PROFILE must be production or development, got {raw!r}."
+    )
+
+
+PROFILE = env_profile()
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -86,6 +99,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.staticfiles",
     "rest_framework",
+    # Hashed, expiring, revocable tokens (docs/tokens.md): the API's authentication.
+    "drf_hardening.tokens",
+    # DRF's plain-text tokens are no longer used; the app stays so that
+    # `manage.py import_drf_tokens` can move an older demo database's tokens over
+    # (and benchmarks/tutorial_settings.py, DRF only, shares this database).
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
@@ -158,7 +176,7 @@ THROTTLE_RATES = {
 THROTTLE_RATES.update(parse_rates(os.environ.get("EXAMPLE_THROTTLE_RATES", "")))
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["drf_hardening.tokens.authentication.TokenAuthentication"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "tasks.filters.StrictSearchFilter",
@@ -168,11 +186,16 @@ REST_FRAMEWORK = {
     # (The development preset adds DRF's browsable API, whose page the API's
     # "default-src 'none'" CSP would leave without its styles and scripts.)
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "tasks.schema.AutoSchema",
+    # Every operation's error responses, headers and strict fields (docs/openapi.md).
+    "DEFAULT_SCHEMA_CLASS": "drf_hardening.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": THROTTLE_RATES,
 }
 
-DRF_HARDENING: dict[str, object] = {}
+DRF_HARDENING: dict[str, object] = {
+    # The shape of every error body, and so of the schema's error components: "envelope",
+    # "problem" (RFC 9457, application/problem+json) or "drf". Check E060 names a typo.
+    "ERROR_FORMAT": os.environ.get("EXAMPLE_ERROR_FORMAT", "envelope"),
+}
 if "DRF_HARDENING_THROTTLE_FAIL_OPEN" in os.environ:
     DRF_HARDENING["THROTTLE_FAIL_OPEN"] = env_flag("DRF_HARDENING_THROTTLE_FAIL_OPEN", True)
 
@@ -180,7 +203,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Task Manager API",
     "DESCRIPTION": (
         "The example project of drf-hardening. Get a token from `POST /api/auth/token/` "
-        "and send it as `Authorization: Token <key>`. Every error has the same JSON shape."
+        "and send it as `Authorization: Bearer <token>` (or `Token <token>`); Swagger UI's "
+        "Authorize button takes the bare token. Every error has the same JSON shape."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -189,7 +213,7 @@ SPECTACULAR_SETTINGS = {
     # Basic lets a staff member's browser open the docs pages (it prompts for the password).
     "SERVE_AUTHENTICATION": [
         "rest_framework.authentication.BasicAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "drf_hardening.tokens.authentication.TokenAuthentication",
     ],
     # Separate request components: read-only fields (id, owner) are not in request bodies.
     "COMPONENT_SPLIT_REQUEST": True,

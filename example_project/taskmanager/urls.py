@@ -6,10 +6,10 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
-from drf_hardening.authtoken import obtain_auth_token
 from drf_hardening.conf import conf
+from drf_hardening.tokens import views as tokens
 from tasks.docs import RedocView, SwaggerView
-from tasks.views import ApiRootView, LogoutView, RegisterView, TaskViewSet
+from tasks.views import ApiRootView, RegisterView, TaskViewSet
 
 # SimpleRouter: no ".json" format suffixes (the API speaks JSON only) and "/" is our own index.
 router = SimpleRouter(use_regex_path=False)
@@ -19,8 +19,12 @@ urlpatterns = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("api/", include(router.urls)),
     path("api/auth/register/", RegisterView.as_view(), name="register"),
-    path("api/auth/token/", obtain_auth_token, name="token"),
-    path("api/auth/logout/", LogoutView.as_view(), name="logout"),
+    # drf_hardening.tokens' views (its urls module has the same, under other names).
+    path("api/auth/token/", tokens.LoginView.as_view(), name="token"),
+    path("api/auth/logout/", tokens.LogoutView.as_view(), name="logout"),
+    path("api/auth/logout-all/", tokens.LogoutAllView.as_view(), name="logout-all"),
+    path("api/auth/tokens/", tokens.TokenListView.as_view(), name="tokens"),
+    path("api/auth/tokens/<str:token_id>/", tokens.TokenDetailView.as_view(), name="token-detail"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
@@ -30,7 +34,7 @@ if conf.PROFILE == "development":
     # The docs pages' scripts and styles (drf-spectacular-sidecar), without DEBUG=True:
     # DEBUG would also turn the API's JSON 404s into Django's HTML debug pages. In
     # production, run collectstatic and let the web server serve STATIC_ROOT.
-    prefix = settings.STATIC_URL.lstrip("/")
+    prefix = str(settings.STATIC_URL).lstrip("/")
     urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", serve, {"insecure": True}))
 
 handler400 = "drf_hardening.views.handler400"

@@ -20,7 +20,8 @@ class StrictBooleanField(forms.NullBooleanField):
 
     values = {"true": True, "1": True, "false": False, "0": False}
 
-    def to_python(self, value: Any) -> bool | None:
+    # NullBooleanField's stubs say bool, but Django's own returns None for "no value".
+    def to_python(self, value: Any) -> bool | None:  # type: ignore[override]
         if value in (None, ""):
             return None
         try:
@@ -70,12 +71,18 @@ class StrictSearchFilter(SearchFilter):
         return super().get_search_terms(request)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
-        # Imported here: tasks.schema imports rest_framework.generics, which loads
-        # DEFAULT_FILTER_BACKENDS, which is this module.
-        from tasks.schema import strict_text_format
+        # Imported here: drf_hardening.openapi imports rest_framework.generics, which
+        # loads DEFAULT_FILTER_BACKENDS, which is this module.
+        from drf_hardening.openapi import strict_text_format
 
         parameters = super().get_schema_operation_parameters(view)
         field = self.get_search_field()
         for parameter in parameters:
             parameter["schema"].update(format=strict_text_format(field), maxLength=field.max_length)
         return parameters
+
+    def get_schema_error_codes(self, view: Any) -> dict[str, set[str]]:
+        """The codes of a 400 for ``?search=``, for drf_hardening.openapi's 400 component."""
+        from drf_hardening.openapi.field_errors import field_codes
+
+        return {self.search_param: field_codes(self.get_search_field())}

@@ -12,6 +12,11 @@ Use it in place of DRF's::
 
     from drf_hardening.authtoken import obtain_auth_token
     urlpatterns = [path("api/token/", obtain_auth_token)]
+
+The tokens are still DRF's: stored in plain text, one per user, never expiring.
+For hashed, expiring, revocable tokens use ``drf_hardening.tokens`` (its
+``LoginView`` replaces this view, and ``manage.py import_drf_tokens`` moves the
+existing tokens over without logging anybody out); see docs/tokens.md.
 """
 
 from __future__ import annotations

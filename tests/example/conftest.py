@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from drf_hardening.tokens import format, issue_token
+from drf_hardening.tokens.models import AuthToken
 from tests.services import free_port, stop_process, wait_for_port
 
 if os.environ.get("DJANGO_SETTINGS_MODULE") != "taskmanager.settings":
@@ -26,6 +27,30 @@ if os.environ.get("DJANGO_SETTINGS_MODULE") != "taskmanager.settings":
     collect_ignore_glob = ["*"]
 
 PASSWORD = "a-long-test-passphrase-83"
+#: How seed_demo's token looks (drf_hardening.tokens.format.scanner_regex("drfh")).
+TOKEN_PATTERN = format.scanner_regex("drfh")
+
+
+def fixed_token(user: Any, public_id: str, name: str = "fixed") -> str:
+    """A live token of ``user`` with a value fixed by ``public_id`` (12 letters or digits).
+
+    For what needs the same token on every run (the walkthrough's snippets) or
+    after every example (schemathesis, whose logout examples revoke it): the row
+    is created, or made live again.
+    """
+    body = f"drfh_{public_id}_{(public_id * 4)[: format.SECRET_LENGTH]}"
+    token = body + format.checksum(body)
+    AuthToken.objects.update_or_create(
+        public_id=public_id,
+        defaults={
+            "user": user,
+            "digest": format.digest(token.rsplit("_", 1)[1]),
+            "name": name,
+            "expires": None,
+            "revoked": None,
+        },
+    )
+    return token
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +79,7 @@ def make_client(db: None) -> Callable[[str], APIClient]:
     def make(username: str) -> APIClient:
         user = get_user_model().objects.create_user(username=username, password=PASSWORD)
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {issue_token(user)[1]}")
         client.user = user  # type: ignore[attr-defined]
         return client
 
@@ -119,7 +144,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         [*manage, "seed_demo", "--base-url", url],
         env=env, check=True, timeout=120, capture_output=True, text=True,
     )  # fmt: skip
-    token = re.search(r"Token:\s+([0-9a-f]{40})", seeded.stdout)
+    token = re.search(rf"Token:\s+({TOKEN_PATTERN})", seeded.stdout)
     assert token, seeded.stdout
     log = directory / "server.log"
     with log.open("wb") as output:

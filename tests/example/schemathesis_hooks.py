@@ -2,7 +2,7 @@
 
 Loaded by tests/example/test_schemathesis.py, and by the command line with
 ``SCHEMATHESIS_HOOKS=tests.example.schemathesis_hooks`` (docs/example.md).
-The formats come from tasks.schema (StrictCharField) and the password field:
+The formats come from drf_hardening.openapi (StrictCharField) and the password field:
 these strategies produce values the API accepts, so that "schema-valid request
 rejected" means a wrong schema, not an unlucky string.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,9 @@ def api_paths(patterns: list[Any], prefix: str = "") -> set[str]:
         if isinstance(pattern, URLResolver):
             found |= api_paths(pattern.url_patterns, route)
         elif isinstance(pattern, URLPattern):
-            found.add("/" + route.replace("<int:pk>", "{id}"))
+            # drf-spectacular names a pk "id"; other converters keep their names.
+            route = re.sub(r"(?<!\?P)<(?:\w+:)?(\w+)>", r"{\1}", route.replace("<int:pk>", "{id}"))
+            found.add("/" + route)
     return found
 
 
@@ -55,12 +58,16 @@ def test_schema_documents_the_library_errors_and_throttling_headers(
         assert {"401", "403", "404", "429"} <= set(detail[method]["responses"])
     assert "400" in detail["put"]["responses"]
     create = schema["paths"]["/api/tasks/"]["post"]["responses"]
+    # drf_hardening.openapi: a 400 lists each field with the codes it can fail with.
     assert create["400"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TaskValidationError"
+    }
+    assert detail["get"]["responses"]["404"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Error"
     }
     assert "Retry-After" in create["429"]["headers"]
     assert {"RateLimit-Policy", "RateLimit"} <= set(detail["get"]["responses"]["200"]["headers"])
-    error = schema["components"]["schemas"]["ErrorDetail"]
+    error = schema["components"]["schemas"]["ErrorDetails"]
     assert set(error["required"]) == {"status", "code", "message", "fields", "request_id"}
     # Public endpoints do not claim a 401 they cannot give.
     assert "401" not in schema["paths"]["/api/auth/register/"]["post"]["responses"]
@@ -69,9 +76,8 @@ def test_schema_documents_the_library_errors_and_throttling_headers(
 def test_schema_request_bodies_are_json_only(schema: dict[str, Any]) -> None:
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            # drf_hardening.authtoken.ObtainAuthToken keeps the parsers of DRF's view
-            # (form, multipart and JSON); every view of this project parses JSON only.
-            if "requestBody" in operation and path != "/api/auth/token/":
+            # Every view of this project parses JSON only (the login view included).
+            if "requestBody" in operation:
                 assert set(operation["requestBody"]["content"]) == {"application/json"}, (
                     path,
                     method,
@@ -140,3 +146,20 @@ def test_docs_are_staff_only_under_production(
 
 def test_docs_are_public_under_development(anon: APIClient) -> None:
     assert anon.get("/api/schema/").status_code == 200
+
+
+def test_schema_declares_the_token_scheme_for_swagger_uis_authorize(
+    schema: dict[str, Any],
+) -> None:
+    # drf_hardening.tokens.openapi: HTTP bearer, so Authorize takes the bare token.
+    scheme = schema["components"]["securitySchemes"]["drfHardeningToken"]
+    assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
+    assert {"drfHardeningToken": []} in schema["paths"]["/api/tasks/"]["get"]["security"]
+    login = schema["paths"]["/api/auth/token/"]["post"]
+    assert "security" not in login or login["security"] in ([], [{}])
+    answer = login["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    issued = schema["components"]["schemas"][answer.rsplit("/", 1)[1]]
+    assert set(issued["properties"]) == {"token", "id", "name", "expires"}
+    listed = schema["components"]["schemas"]["Token"]["properties"]  # never a secret
+    assert set(listed) == {"id", "name", "created", "last_used", "expires"}
+    assert set(schema["paths"]["/api/auth/tokens/{token_id}/"]) == {"delete"}

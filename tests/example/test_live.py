@@ -96,6 +96,39 @@ def test_redoc_renders_offline(browser: Any, demo_server: DemoServer) -> None:
     assert [p for p in problems if "https://cdn.redoc.ly/redoc/logo-mini.svg" not in p] == []
 
 
+@pytest.mark.browser
+@pytest.mark.e2e
+def test_swagger_ui_authorize_takes_the_token(browser: Any, demo_server: DemoServer) -> None:
+    # The scheme drf_hardening.tokens declares (HTTP bearer): paste the bare token, and
+    # "Try it out" sends it as "Authorization: Bearer <token>".
+    context = browser.new_context()
+    page = context.new_page()
+    sent: list[str | None] = []
+    page.on(
+        "request",
+        lambda request: (
+            sent.append(request.headers.get("authorization"))
+            if urlsplit(request.url).path == "/api/tasks/"
+            else None
+        ),
+    )
+    page.goto(f"{demo_server.url}/api/docs/")
+    page.click("button.authorize")
+    page.fill(".auth-container input", demo_server.token)
+    page.click(".auth-btn-wrapper button.authorize")
+    page.click(".auth-btn-wrapper button.btn-done")
+    operation = page.locator("#operations-tasks-api_tasks_list")
+    operation.locator(".opblock-summary").click()
+    operation.locator("button.try-out__btn").click()
+    operation.locator("button.execute").click()
+    status = operation.locator(".live-responses-table .response .response-col_status")
+    status.wait_for(timeout=30_000)
+    answered = status.inner_text().strip()
+    context.close()
+    assert answered == "200"
+    assert sent == [f"Bearer {demo_server.token}"]
+
+
 def newman_command() -> list[str]:
     newman = POSTMAN / "node_modules" / ".bin" / "newman"
     if not shutil.which("node"):

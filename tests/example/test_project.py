@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -13,11 +14,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
-from rest_framework.authtoken.models import Token
 
+from drf_hardening.tokens.models import AuthToken
 from taskmanager.settings import env_flag, env_int, env_list, parse_rates
 from tasks.models import Task
-from tests.example.conftest import EXAMPLE_PROJECT
+from tests.example.conftest import EXAMPLE_PROJECT, TOKEN_PATTERN
 
 REPORT = """
 import json
@@ -124,6 +125,12 @@ def test_settings_production_without_secret_key_fails() -> None:
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
+def test_settings_unknown_profile_fails_at_start() -> None:
+    result = load_settings(DRF_HARDENING_PROFILE="staging")
+    assert result.returncode != 0
+    assert "DRF_HARDENING_PROFILE must be production or development" in result.stderr
+
+
 def test_settings_bad_throttle_rates_fail_at_start() -> None:
     result = load_settings(EXAMPLE_THROTTLE_RATES="tasks:50/day")
     assert result.returncode != 0
@@ -166,16 +173,20 @@ def test_seed_demo_is_idempotent_and_prints_how_to_call_the_api() -> None:
     call_command("seed_demo", "--base-url", "http://localhost:9000/", stdout=second)
     assert get_user_model().objects.count() == 2
     assert Task.objects.count() == 4
-    token = Token.objects.get(user__username="alice").key
     assert "2 user(s) and 4 task(s) created" in first.getvalue()
     assert "0 user(s) and 0 task(s) created" in second.getvalue()
-    assert f"Token:     {token}" in first.getvalue()
-    assert f"Token:     {token}" in second.getvalue()
+    tokens = [re.findall(rf"Token:\s+({TOKEN_PATTERN})", out.getvalue()) for out in (first, second)]
+    assert [len(found) for found in tokens] == [1, 1]
+    token = tokens[1][0]
+    # Stored hashed, a token cannot be printed twice: each run issues one, both work.
+    assert tokens[0][0] != token
+    assert AuthToken.objects.active().filter(user__username="alice", name="seed_demo").count() == 2
     assert "http://127.0.0.1:8000/api/docs/" in first.getvalue()
     assert (
         f'curl -H "Authorization: Token {token}" http://localhost:9000/api/tasks/'
         in second.getvalue()
     )
+    assert token not in str(list(AuthToken.objects.values()))
     assert get_user_model().objects.get(username="alice").check_password("alice-demo-pass-7391")
 
 

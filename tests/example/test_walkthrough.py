@@ -16,10 +16,9 @@ import sys
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from tasks.models import Task
-from tests.example.conftest import EXAMPLE_PROJECT, PASSWORD
+from tests.example.conftest import EXAMPLE_PROJECT, PASSWORD, fixed_token
 from tests.example.snippets import check_snippet, exchange
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +32,7 @@ def rid(step: str) -> dict[str, str]:
 @pytest.fixture
 def token() -> str:
     user = get_user_model().objects.create_user("alice", password=PASSWORD)
-    return Token.objects.create(user=user, key="9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b").key
+    return fixed_token(user, "walkthrough1")
 
 
 def auth(token: str, step: str) -> dict[str, str]:
@@ -86,7 +85,7 @@ def test_snippet_cors() -> None:
 def test_snippet_validation(token: str) -> None:
     client = Client()
     bad_title = exchange(
-        client, "POST", "/api/tasks/", {"title": "<script>alert(1)</script>"}, auth(token, "4a")
+        client, "POST", "/api/tasks/", {"title": "Buy milk\x1b[2J"}, auth(token, "4a")
     )
     unknown = exchange(
         client,

@@ -1,7 +1,10 @@
 """``manage.py seed_demo``: demo users, their tasks and a token, then how to call the API.
 
-Idempotent: running it again creates nothing new and prints the same token.
-It refuses to run under the production profile, because its passwords are public.
+Idempotent for users and tasks: running it again creates none. Each run issues
+alice a new token and prints it: tokens are stored hashed (drf_hardening.tokens),
+so no token can be shown a second time. Earlier ones keep working until they
+expire (``TOKEN_TTL``) or pass ``TOKEN_MAX_PER_USER``. It refuses to run under
+the production profile, because its passwords are public.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from drf_hardening.conf import conf
+from drf_hardening.tokens import issue_token
 from tasks.models import Task
 
 #: username -> (password, [(title, description, completed), ...]). Published in docs/example.md.
@@ -54,7 +57,7 @@ class Command(BaseCommand):
                 "production profile (DRF_HARDENING_PROFILE=production)."
             )
         created_users, created_tasks = self.seed()
-        token, _ = Token.objects.get_or_create(user=get_user_model().objects.get(username="alice"))
+        _, token = issue_token(get_user_model().objects.get(username="alice"), name="seed_demo")
         base = base_url.rstrip("/")
         password = DEMO_USERS["alice"][0]
         self.stdout.write(
@@ -63,9 +66,9 @@ class Command(BaseCommand):
             f"  API:       {base}/\n"
             f"  Docs:      {base}/api/docs/   (ReDoc: {base}/api/redoc/)\n"
             f"  Login:     alice / {password}\n"
-            f"  Token:     {token.key}\n"
+            f"  Token:     {token}\n"
             f"Try it:\n"
-            f'  curl -H "Authorization: Token {token.key}" {base}/api/tasks/\n'
+            f'  curl -H "Authorization: Token {token}" {base}/api/tasks/\n'
         )
 
     @transaction.atomic
