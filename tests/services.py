@@ -17,12 +17,15 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REQUIRE_SERVICES = os.environ.get("DRF_HARDENING_REQUIRE_SERVICES") == "1"
 CHROMIUM_ARGS = [
@@ -38,12 +41,23 @@ CHROMIUM_ARGS = [
 ]
 
 
-def missing_service(what: str, install: str) -> None:
+def missing_service(what: str, install: str) -> NoReturn:
     """Skip (or, when services are required, fail) because ``what`` is missing."""
     message = f"{what} is not available: install it with `{install}`"
     if REQUIRE_SERVICES:
         pytest.fail(f"{message} (DRF_HARDENING_REQUIRE_SERVICES=1 forbids skipping)")
     pytest.skip(message)
+
+
+def child_env(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` for a child process, plus coverage's ``COVERAGE_*`` variables.
+
+    Tests give a subprocess an environment of its own, so that the shell running the suite
+    cannot change its outcome; coverage (``patch = ["subprocess"]``) measures the child only
+    if its variables are passed on.
+    """
+    measured = {key: value for key, value in os.environ.items() if key.startswith("COVERAGE_")}
+    return {**measured, **env}
 
 
 def free_port() -> int:
@@ -62,14 +76,15 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
 
 
-def stop_process(proc: subprocess.Popen[Any]) -> None:
+def stop_process(proc: subprocess.Popen[Any], timeout: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the process is still there after ``timeout`` seconds."""
     if proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(timeout=10)
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             proc.kill()
-            proc.wait(timeout=10)
+            proc.wait(timeout=timeout)
 
 
 @dataclass
@@ -110,20 +125,29 @@ class RedisServer:
             stop_process(self.process)
             self.process = None
 
+    def ensure_running(self) -> None:
+        """Start it again if a test stopped it (the fault tests do)."""
+        if self.process is None:
+            self.start()
+
     def flush(self) -> None:
         import redis
 
         redis.Redis.from_url(self.url).flushall()
 
 
-@contextlib.contextmanager
-def running_redis() -> Iterator[RedisServer]:
-    """Start a redis-server of its own on a free 127.0.0.1 port; stop it by PID after."""
+def redis_server_binary() -> str:
+    """``$REDIS_SERVER``, else redis-server on ``PATH``; skips (or fails) when neither is."""
     binary = os.environ.get("REDIS_SERVER") or shutil.which("redis-server")
     if not binary:
         missing_service("redis-server", "apt-get install -y redis-server")
-    assert binary is not None
-    server = RedisServer(binary)
+    return binary
+
+
+@contextlib.contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """Start a redis-server of its own on a free 127.0.0.1 port; stop it by PID after."""
+    server = RedisServer(redis_server_binary())
     server.start()
     try:
         yield server
@@ -142,8 +166,7 @@ def redis_server() -> Iterator[RedisServer]:
 @pytest.fixture
 def redis_cache(redis_server: RedisServer, settings: Any) -> Iterator[RedisServer]:
     """Point the ``default`` cache at the session's Redis, emptied for this test."""
-    if redis_server.process is None:  # a previous test stopped it
-        redis_server.start()
+    redis_server.ensure_running()
     redis_server.flush()
     settings.CACHES = {
         "default": {
@@ -152,21 +175,22 @@ def redis_cache(redis_server: RedisServer, settings: Any) -> Iterator[RedisServe
         }
     }
     yield redis_server
-    if redis_server.process is None:
-        redis_server.start()
+    redis_server.ensure_running()
 
 
-def chromium_path() -> str | None:
+def chromium_path() -> str:
+    """``$CHROMIUM_PATH``, Debian's ``/usr/bin/chromium``, or chromium on ``PATH``."""
     candidate = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-    return candidate if Path(candidate).exists() else shutil.which("chromium")
+    found = candidate if Path(candidate).exists() else shutil.which("chromium")
+    if not found:
+        missing_service("Chromium", "apt-get install -y chromium")
+    return found
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (no ``playwright install``)."""
     executable = chromium_path()
-    if not executable:
-        missing_service("Chromium", "apt-get install -y chromium")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - the test dependency group installs it
@@ -181,7 +205,11 @@ def browser() -> Iterator[Any]:
 
 # What ran against real services, printed at the end of the run: proof that a
 # green run did not skip them (CI also makes a missing service a failure).
-SERVICE_FIXTURES = {"redis_server": "redis-server", "browser": "Chromium"}
+SERVICE_FIXTURES = {
+    "redis_server": "redis-server",
+    "browser": "Chromium",
+    "postgres_server": "PostgreSQL",
+}
 _services_by_test: dict[str, set[str]] = {}
 _outcomes: dict[str, dict[str, int]] = {}
 

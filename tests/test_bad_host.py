@@ -183,6 +183,26 @@ def test_bad_host_logs_one_line_with_the_responses_request_id(
     assert match["message"] == "Host 'evil.example' is not in ALLOWED_HOSTS (client 127.0.0.1)"
 
 
+@pytest.mark.parametrize("secure", [False, True], ids=["http", "https"])
+def test_bad_host_400_carries_the_frame_and_csp_headers(
+    production_client: Client, secure: bool
+) -> None:
+    # Issue 17, finding 9: CommonMiddleware answers before XFrameOptionsMiddleware (last in
+    # MIDDLEWARE) sees the response; the error pipeline sets both headers itself.
+    response = production_client.get("/ping/", secure=secure, HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_error_headers_follow_the_settings(production_client: Client, settings: Any) -> None:
+    settings.X_FRAME_OPTIONS = "sameorigin"
+    settings.DRF_HARDENING = {"PROFILE": "production", "CONTENT_SECURITY_POLICY": None}
+    response = production_client.get("/ping/", HTTP_HOST="evil.example")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "Content-Security-Policy" not in response
+
+
 def test_allowed_host_logs_nothing(production_client: Client, captured: Captured) -> None:
     response = production_client.get("/ping/", secure=True, HTTP_HOST="api.example.com")
     assert response.status_code == 200

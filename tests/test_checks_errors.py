@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.checks import CheckMessage
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.core.signals import setting_changed
@@ -16,16 +15,9 @@ from drf_hardening.checks import errors
 from drf_hardening.exceptions import ExceptionHandler
 from drf_hardening.logging import RedactingFilter
 from drf_hardening.presets.logging import logging_preset
+from tests.helpers import check_ids
 
 OUR_HANDLER = "drf_hardening.exceptions.exception_handler"
-
-
-def ids(messages: list[CheckMessage]) -> list[str]:
-    return [str(m.id) for m in messages]
-
-
-def run_all() -> list[str]:
-    return [message_id for check in errors.CHECKS for message_id in ids(check())]
 
 
 @pytest.fixture(autouse=True)
@@ -59,11 +51,11 @@ def wired(settings: Any) -> Any:
 
 
 def test_defaults_pass() -> None:
-    assert run_all() == []
+    assert check_ids(*errors.CHECKS) == []
 
 
 def test_wired_project_passes(wired: Any) -> None:
-    assert run_all() == []
+    assert check_ids(*errors.CHECKS) == []
 
 
 class Handler(ExceptionHandler):
@@ -75,7 +67,7 @@ class Handler(ExceptionHandler):
     [
         ("tests.no_such_module.Handler", "cannot be imported"),
         ("tests.test_checks_errors.NoSuchHandler", "cannot be imported"),
-        ("tests.test_checks_errors.ids", "is not a subclass"),
+        ("tests.helpers.check_ids", "is not a subclass"),
         ("drf_hardening.logging.RedactingFilter", "is not a subclass"),
     ],
 )
@@ -92,7 +84,7 @@ def test_e063_bad_exception_handler_class(settings: Any, value: str, problem: st
 def test_e063_accepts_a_subclass(wired: Any) -> None:
     wired.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": "tests.test_checks_errors.Handler"}
 
-    assert run_all() == []
+    assert check_ids(*errors.CHECKS) == []
 
 
 def test_w060_plain_file_handler(settings: Any) -> None:
@@ -145,7 +137,7 @@ def test_w061_unimportable_filter_does_not_count(settings: Any) -> None:
     config["filters"]["drf_hardening_redact"] = {"()": "no.such.module.Filter"}
     settings.LOGGING = config
 
-    assert ids(errors.check_unredacted_handlers()) == ["drf_hardening.W061"]
+    assert check_ids(errors.check_unredacted_handlers) == ["drf_hardening.W061"]
 
 
 def test_w062_request_id_middleware_missing(wired: Any) -> None:
@@ -164,7 +156,7 @@ def test_w062_accepts_request_id_middleware_before_security_middleware(wired: An
         "django.middleware.security.SecurityMiddleware",
     ]
 
-    assert run_all() == []
+    assert check_ids(*errors.CHECKS) == []
 
 
 def test_w063_url_handlers_missing(wired: Any) -> None:
@@ -173,7 +165,7 @@ def test_w063_url_handlers_missing(wired: Any) -> None:
     [message] = errors.check_error_handlers()
 
     assert message.id == "drf_hardening.W063"
-    assert 'handler404 = "drf_hardening.views.handler404"' in message.hint
+    assert 'handler404 = "drf_hardening.views.handler404"' in str(message.hint)
 
 
 def test_w063_accepts_handlers_given_as_functions(wired: Any) -> None:
@@ -191,7 +183,7 @@ def test_w063_skips_unimportable_urlconf(wired: Any) -> None:
 def test_w064_csrf_failure_view_is_django_default(wired: Any) -> None:
     wired.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
 
-    assert ids(errors.check_csrf_failure_view()) == ["drf_hardening.W064"]
+    assert check_ids(errors.check_csrf_failure_view) == ["drf_hardening.W064"]
 
 
 def test_wiring_checks_ignore_projects_without_our_handler(wired: Any) -> None:
@@ -200,7 +192,7 @@ def test_wiring_checks_ignore_projects_without_our_handler(wired: Any) -> None:
     wired.ROOT_URLCONF = "tests.urls"
     wired.CSRF_FAILURE_VIEW = "django.views.csrf.csrf_failure"
 
-    assert run_all() == []
+    assert check_ids(*errors.CHECKS) == []
 
 
 @pytest.mark.parametrize(

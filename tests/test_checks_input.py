@@ -9,12 +9,9 @@ from django.core.management import call_command
 
 from drf_hardening.checks import ALL_CHECKS
 from drf_hardening.checks import input as checks
+from tests.helpers import check_ids
 
 OUR_PARSER = "drf_hardening.parsers.JSONParser"
-
-
-def ids(*functions: Any) -> list[str]:
-    return sorted(message.id for function in functions for message in function())
 
 
 @pytest.fixture
@@ -30,7 +27,7 @@ def test_input_checks_are_bound() -> None:
 
 
 def test_input_checks_pass_on_hardened_settings(hardened: Any) -> None:
-    assert ids(checks.check_parsers, checks.check_body_cap) == []
+    assert check_ids(checks.check_parsers, checks.check_body_cap) == []
 
 
 def test_w040_form_parsers_under_a_profile(hardened: Any) -> None:
@@ -45,9 +42,9 @@ def test_w040_form_parsers_under_a_profile(hardened: Any) -> None:
 
 def test_w040_and_w041_when_parsers_are_drf_defaults(hardened: Any) -> None:
     hardened.REST_FRAMEWORK = {}
-    assert ids(checks.check_parsers) == ["drf_hardening.W040", "drf_hardening.W041"]
+    assert check_ids(checks.check_parsers) == ["drf_hardening.W040", "drf_hardening.W041"]
     hardened.REST_FRAMEWORK = None
-    assert ids(checks.check_parsers) == ["drf_hardening.W040", "drf_hardening.W041"]
+    assert check_ids(checks.check_parsers) == ["drf_hardening.W040", "drf_hardening.W041"]
 
 
 def test_w041_drf_json_parser_under_a_profile(hardened: Any) -> None:
@@ -60,12 +57,12 @@ def test_w041_drf_json_parser_under_a_profile(hardened: Any) -> None:
 def test_parser_checks_quiet_without_a_profile(settings: Any) -> None:
     settings.DRF_HARDENING = {}
     settings.REST_FRAMEWORK = {}
-    assert ids(checks.check_parsers) == []
+    assert check_ids(checks.check_parsers) == []
 
 
 def test_parser_checks_leave_a_string_to_e011(hardened: Any) -> None:
     hardened.REST_FRAMEWORK = {"DEFAULT_PARSER_CLASSES": OUR_PARSER}
-    assert ids(checks.check_parsers) == []
+    assert check_ids(checks.check_parsers) == []
 
 
 def test_w042_no_body_cap(settings: Any) -> None:
@@ -75,7 +72,7 @@ def test_w042_no_body_cap(settings: Any) -> None:
     assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in message.msg
 
 
-def test_w042_reported_by_manage_check(settings: Any, capsys: Any) -> None:
+def test_w042_reported_by_manage_check(settings: Any, capsys: pytest.CaptureFixture[str]) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
     call_command("check")
     assert "drf_hardening.W042" in capsys.readouterr().err

@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from drf_hardening.checks import ALL_CHECKS, cors
 from drf_hardening.checks import conf as conf_checks
+from drf_hardening.checks import cors
 from drf_hardening.checks import settings as checks
 from drf_hardening.names import REQUEST_ID_MIDDLEWARE
+from tests.helpers import check_ids
 
 CORS = "corsheaders.middleware.CorsMiddleware"
 COMMON = "django.middleware.common.CommonMiddleware"
@@ -31,11 +32,6 @@ SHARED_CACHE = {
 }
 
 
-def ids(*functions: Any) -> list[str]:
-    found = [message.id for function in functions or ALL_CHECKS for message in function()]
-    return sorted(found)
-
-
 @pytest.fixture
 def production(settings: Any) -> Any:
     """Settings as harden(profile="production") leaves them, plus the urls.py handlers."""
@@ -49,11 +45,11 @@ def production(settings: Any) -> Any:
 
 
 def test_defaults_pass() -> None:
-    assert ids() == []
+    assert check_ids() == []
 
 
 def test_production_defaults_pass(production: Any) -> None:
-    assert ids() == []
+    assert check_ids() == []
 
 
 def test_checks_are_bound(settings: Any) -> None:
@@ -66,18 +62,18 @@ def test_checks_are_bound(settings: Any) -> None:
 def test_allow_all_with_credentials_fires_e001_in_any_profile(settings: Any) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.CORS_ALLOW_CREDENTIALS = True
-    assert ids(cors.check_cors_allow_all) == ["drf_hardening.E001"]
+    assert check_ids(cors.check_cors_allow_all) == ["drf_hardening.E001"]
 
 
 def test_legacy_allow_all_name_counts_too(settings: Any) -> None:
     settings.CORS_ORIGIN_ALLOW_ALL = True
     settings.CORS_ALLOW_CREDENTIALS = True
-    assert ids(cors.check_cors_allow_all) == ["drf_hardening.E001"]
+    assert check_ids(cors.check_cors_allow_all) == ["drf_hardening.E001"]
 
 
 def test_allow_all_in_production_fires_e002(production: Any) -> None:
     production.CORS_ALLOW_ALL_ORIGINS = True
-    assert ids(cors.check_cors_allow_all) == ["drf_hardening.E002"]
+    assert check_ids(cors.check_cors_allow_all) == ["drf_hardening.E002"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E002"):
         call_command("check")
 
@@ -85,12 +81,12 @@ def test_allow_all_in_production_fires_e002(production: Any) -> None:
 def test_allow_all_without_credentials_in_development_passes(settings: Any) -> None:
     settings.CORS_ALLOW_ALL_ORIGINS = True
     settings.DRF_HARDENING = {"PROFILE": "development"}
-    assert ids(cors.check_cors_allow_all) == []
+    assert check_ids(cors.check_cors_allow_all) == []
 
 
 def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
     settings.MIDDLEWARE = [SECURITY, COMMON]
-    assert ids(cors.check_cors_middleware) == ["drf_hardening.E003"]
+    assert check_ids(cors.check_cors_middleware) == ["drf_hardening.E003"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E003"):
         call_command("check")
 
@@ -98,7 +94,7 @@ def test_missing_cors_middleware_fires_e003(settings: Any) -> None:
 def test_missing_cors_middleware_is_fine_without_corsheaders(settings: Any) -> None:
     settings.MIDDLEWARE = [SECURITY, COMMON]
     settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "corsheaders"]
-    assert ids(cors.check_cors_middleware) == []
+    assert check_ids(cors.check_cors_middleware) == []
 
 
 @pytest.mark.parametrize(
@@ -120,12 +116,12 @@ def test_cors_middleware_below_an_answering_one_fires_e004(settings: Any, answer
 
 def test_security_middleware_not_first_fires_w005(settings: Any) -> None:
     settings.MIDDLEWARE = [CORS, SECURITY, COMMON]
-    assert ids(cors.check_security_middleware) == ["drf_hardening.W005"]
+    assert check_ids(cors.check_security_middleware) == ["drf_hardening.W005"]
 
 
 def test_security_middleware_below_request_id_only_passes_w005(settings: Any) -> None:
     settings.MIDDLEWARE = [REQUEST_ID_MIDDLEWARE, SECURITY, COMMON]
-    assert ids(cors.check_security_middleware) == []
+    assert check_ids(cors.check_security_middleware) == []
     settings.MIDDLEWARE = [REQUEST_ID_MIDDLEWARE, CORS, SECURITY]
     (message,) = cors.check_security_middleware()
     assert message.id == "drf_hardening.W005"
@@ -135,14 +131,14 @@ def test_security_middleware_below_request_id_only_passes_w005(settings: Any) ->
 
 def test_empty_allowed_hosts_in_production_fires_e005(production: Any) -> None:
     production.ALLOWED_HOSTS = []
-    assert ids(checks.check_allowed_hosts) == ["drf_hardening.E005"]
+    assert check_ids(checks.check_allowed_hosts) == ["drf_hardening.E005"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E005"):
         call_command("check")
 
 
 def test_star_in_allowed_hosts_in_production_fires_e006(production: Any) -> None:
     production.ALLOWED_HOSTS = ["api.example.com", "*"]
-    assert ids(checks.check_allowed_hosts) == ["drf_hardening.E006"]
+    assert check_ids(checks.check_allowed_hosts) == ["drf_hardening.E006"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E006"):
         call_command("check")
 
@@ -150,24 +146,24 @@ def test_star_in_allowed_hosts_in_production_fires_e006(production: Any) -> None
 def test_star_in_development_passes(settings: Any) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     settings.DRF_HARDENING = {"PROFILE": "development"}
-    assert ids(checks.check_allowed_hosts) == []
+    assert check_ids(checks.check_allowed_hosts) == []
 
 
 def test_proxy_ssl_header_without_a_proxy_fires_e007(settings: Any) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    assert ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
+    assert check_ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E007"):
         call_command("check")
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": 1}
-    assert ids(checks.check_proxy_ssl_header) == []
+    assert check_ids(checks.check_proxy_ssl_header) == []
 
 
 def test_proxy_ssl_header_with_num_proxies_standing_in_passes(settings: Any) -> None:
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.REST_FRAMEWORK = {"NUM_PROXIES": 1}
-    assert ids(checks.check_proxy_ssl_header) == []
+    assert check_ids(checks.check_proxy_ssl_header) == []
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": 0}  # set: it wins over NUM_PROXIES
-    assert ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
+    assert check_ids(checks.check_proxy_ssl_header) == ["drf_hardening.E007"]
 
 
 def test_num_proxies_none_with_drf_ip_throttle_fires_w001(settings: Any) -> None:
@@ -186,7 +182,7 @@ def test_num_proxies_none_is_fine_with_the_librarys_throttles(settings: Any) -> 
             "no.such.Throttle",
         ],
     }
-    assert ids(checks.check_num_proxies) == []
+    assert check_ids(checks.check_num_proxies) == []
 
 
 def test_num_proxies_set_passes_with_drf_throttles(settings: Any) -> None:
@@ -194,17 +190,17 @@ def test_num_proxies_set_passes_with_drf_throttles(settings: Any) -> None:
         "NUM_PROXIES": 1,
         "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     }
-    assert ids(checks.check_num_proxies) == []
+    assert check_ids(checks.check_num_proxies) == []
 
 
 def test_foreign_exception_handler_after_harden_fires_w002(production: Any) -> None:
     production.REST_FRAMEWORK = {**PRODUCTION_REST, "EXCEPTION_HANDLER": "myapp.handler"}
-    assert ids(checks.check_exception_handler) == ["drf_hardening.W002"]
+    assert check_ids(checks.check_exception_handler) == ["drf_hardening.W002"]
 
 
 def test_foreign_exception_handler_without_harden_passes(settings: Any) -> None:
     settings.REST_FRAMEWORK = {"EXCEPTION_HANDLER": "myapp.handler"}
-    assert ids(checks.check_exception_handler) == []
+    assert check_ids(checks.check_exception_handler) == []
 
 
 def test_browsable_api_in_production_fires_w003(production: Any) -> None:
@@ -215,7 +211,7 @@ def test_browsable_api_in_production_fires_w003(production: Any) -> None:
             "rest_framework.renderers.BrowsableAPIRenderer",
         ],
     }
-    assert ids(checks.check_production_defaults) == ["drf_hardening.W003"]
+    assert check_ids(checks.check_production_defaults) == ["drf_hardening.W003"]
 
 
 @pytest.mark.parametrize("permissions", [None, ["rest_framework.permissions.AllowAny"]])
@@ -225,12 +221,12 @@ def test_allow_any_in_production_fires_w004(production: Any, permissions: Any) -
     if permissions is not None:
         rest["DEFAULT_PERMISSION_CLASSES"] = permissions
     production.REST_FRAMEWORK = rest
-    assert ids(checks.check_production_defaults) == ["drf_hardening.W004"]
+    assert check_ids(checks.check_production_defaults) == ["drf_hardening.W004"]
 
 
 def test_debug_in_production_fires_e010(production: Any) -> None:
     production.DEBUG = True
-    assert ids(checks.check_production_defaults) == ["drf_hardening.E010"]
+    assert check_ids(checks.check_production_defaults) == ["drf_hardening.E010"]
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E010"):
         call_command("check")
 
@@ -262,7 +258,7 @@ def test_string_in_rest_framework_or_drf_hardening_fires_e011(settings: Any) -> 
     assert "REST_FRAMEWORK['DEFAULT_THROTTLE_CLASSES']" in found[0].msg
     assert "DRF_HARDENING['TRUSTED_PROXIES']" in found[1].msg
     assert found[1].hint == "Write DRF_HARDENING['TRUSTED_PROXIES'] = ['10.0.0.1']."
-    assert ids().count("drf_hardening.E011") == 2  # reported once each, E027 stays silent
+    assert check_ids().count("drf_hardening.E011") == 2  # reported once each, E027 stays silent
     assert checks.check_num_proxies() == []  # the string is reported once, by E011
     with pytest.raises(SystemCheckError, match=r"drf_hardening\.E011"):
         call_command("check")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from django.core.handlers.wsgi import WSGIRequest
 from django.test import RequestFactory
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
@@ -11,7 +14,7 @@ from hypothesis import strategies as st
 from drf_hardening.client_ip import get_client_ident, get_client_ip, parse_ip
 
 
-def make(remote: str | None = "203.0.113.9", xff: str | None = None):  # type: ignore[no-untyped-def]
+def make(remote: str | None = "203.0.113.9", xff: str | None = None) -> WSGIRequest:
     request = RequestFactory().get("/")
     if remote is None:
         del request.META["REMOTE_ADDR"]
@@ -22,7 +25,7 @@ def make(remote: str | None = "203.0.113.9", xff: str | None = None):  # type: i
     return request
 
 
-def trust(settings, value) -> None:  # type: ignore[no-untyped-def]
+def trust(settings: Any, value: object) -> None:
     settings.DRF_HARDENING = {"TRUSTED_PROXIES": value}
 
 
@@ -97,13 +100,13 @@ def test_count_larger_than_chain_uses_leftmost(settings) -> None:
 
 
 @pytest.mark.parametrize("bad", [-1, True, "10.0.0.1", ["not-an-ip"], 1.5, None])
-def test_malformed_setting_trusts_no_header(settings, bad) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_setting_trusts_no_header(settings, bad) -> None:
     trust(settings, bad)
     assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"
 
 
 @pytest.mark.parametrize("remote", [None, "", "not-an-ip", "unix:/run/gunicorn.sock"])
-def test_missing_or_bad_remote_addr_is_unknown(remote) -> None:  # type: ignore[no-untyped-def]
+def test_missing_or_bad_remote_addr_is_unknown(remote) -> None:
     assert get_client_ip(make(remote)) == "unknown"
     assert get_client_ident(make(remote)) == "unknown"
 
@@ -147,7 +150,7 @@ def test_ipv4_ident_is_the_address(settings) -> None:
 # Drop-in: without DRF_HARDENING["TRUSTED_PROXIES"], DRF's NUM_PROXIES is the count.
 
 
-def num_proxies(settings, value) -> None:  # type: ignore[no-untyped-def]
+def num_proxies(settings: Any, value: object) -> None:
     settings.DRF_HARDENING = {}
     settings.REST_FRAMEWORK = {"NUM_PROXIES": value}
 
@@ -155,7 +158,7 @@ def num_proxies(settings, value) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("count", "expected"), [(0, "10.0.0.2"), (1, "198.51.100.7"), (2, "203.0.113.5")]
 )
-def test_num_proxies_is_the_count_when_trusted_proxies_is_unset(settings, count, expected) -> None:  # type: ignore[no-untyped-def]
+def test_num_proxies_is_the_count_when_trusted_proxies_is_unset(settings, count, expected) -> None:
     num_proxies(settings, count)
     assert get_client_ip(make("10.0.0.2", "192.0.2.1, 203.0.113.5, 198.51.100.7")) == expected
 
@@ -170,19 +173,19 @@ def test_spoofed_xff_never_changes_identity_with_num_proxies(settings, spoof: st
 
 # DRF's None trusts the whole header; a malformed count is drf_hardening.E034.
 @pytest.mark.parametrize("value", [None, -1, True, "1", 1.0])
-def test_num_proxies_none_or_malformed_trusts_no_header(settings, value) -> None:  # type: ignore[no-untyped-def]
+def test_num_proxies_none_or_malformed_trusts_no_header(settings, value) -> None:
     num_proxies(settings, value)
     assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"
 
 
 @pytest.mark.parametrize("value", [0, ["192.0.2.0/24"]])
-def test_trusted_proxies_wins_over_num_proxies(settings, value) -> None:  # type: ignore[no-untyped-def]
+def test_trusted_proxies_wins_over_num_proxies(settings, value) -> None:
     settings.REST_FRAMEWORK = {"NUM_PROXIES": 1}
     trust(settings, value)
     assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"
 
 
-def test_malformed_trusted_proxies_does_not_fall_back_to_num_proxies(settings) -> None:  # type: ignore[no-untyped-def]
+def test_malformed_trusted_proxies_does_not_fall_back_to_num_proxies(settings) -> None:
     settings.REST_FRAMEWORK = {"NUM_PROXIES": 1}
     trust(settings, -1)  # drf_hardening.E027: read as 0, not as NUM_PROXIES
     assert get_client_ip(make("10.0.0.2", "198.51.100.7")) == "10.0.0.2"

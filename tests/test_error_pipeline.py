@@ -31,6 +31,7 @@ from drf_hardening import names
 from drf_hardening.exceptions import ExceptionHandler, error_response
 from drf_hardening.middleware import FailedAuthGuardMiddleware
 from tests import urls_errors
+from tests.helpers import check_ids, log_extra
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "errors.md"
 EXAMPLE_MODULE = "docs_errors_example"
@@ -111,8 +112,8 @@ def error_of(response: Any, status: int, code: str) -> dict[str, Any]:
     return error
 
 
-def security_events(caplog: Any) -> list[str]:
-    return [r.event for r in caplog.records if r.name == "drf_hardening.security"]
+def security_events(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [log_extra(r, "event") for r in caplog.records if r.name == "drf_hardening.security"]
 
 
 def test_docs_settings_name_the_example_class() -> None:
@@ -155,7 +156,9 @@ def logged_in() -> Client:
     return client
 
 
-def test_both_csrf_failures_answer_alike(logged_in: Client, caplog: Any) -> None:
+def test_both_csrf_failures_answer_alike(
+    logged_in: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, logger="drf_hardening.security")
     origin = {"HTTP_ORIGIN": "https://attacker.example"}
 
@@ -185,13 +188,9 @@ def test_same_posts_with_the_csrf_token_pass(logged_in: Client, url: str) -> Non
     assert response.status_code == 200
 
 
-def library_check_ids() -> list[str]:
-    return [str(m.id) for m in run_checks() if str(m.id).startswith("drf_hardening.")]
-
-
 def test_subclass_fires_no_check_message() -> None:
     # RequestIDMiddleware first, above SecurityMiddleware (the presets' order), is no W005.
-    assert library_check_ids() == []
+    assert [i for i in check_ids(run_checks) if i.startswith("drf_hardening.")] == []
 
 
 # error_response, the function the views and the guard call ----------------------
@@ -239,7 +238,7 @@ def test_error_response_in_problem_format(request_factory: RequestFactory, proje
 
 
 def test_error_response_reports_an_unhandled_exception(
-    request_factory: RequestFactory, caplog: Any
+    request_factory: RequestFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     received: list[Any] = []
 
@@ -263,7 +262,7 @@ def test_error_response_reports_an_unhandled_exception(
 
 @pytest.mark.parametrize(("reported", "logged"), [(False, 1), (True, 0)])
 def test_error_response_leaves_what_django_reported(
-    request_factory: RequestFactory, caplog: Any, reported: bool, logged: int
+    request_factory: RequestFactory, caplog: pytest.LogCaptureFixture, reported: bool, logged: int
 ) -> None:
     caplog.set_level(logging.ERROR, logger="django.security")
 

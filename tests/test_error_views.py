@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.test_exceptions import FORMATS, REQUEST_ID_MIDDLEWARE, expect
+from drf_hardening import names
+from tests.helpers import expect_error, log_extra
 
 pytestmark = pytest.mark.urls("tests.urls_errors")
 
@@ -16,25 +17,19 @@ pytestmark = pytest.mark.urls("tests.urls_errors")
 @pytest.fixture
 def client(settings: Any) -> Client:
     settings.MIDDLEWARE = [
-        "django.middleware.security.SecurityMiddleware",
-        REQUEST_ID_MIDDLEWARE,
-        "django.middleware.common.CommonMiddleware",
-        "django.middleware.csrf.CsrfViewMiddleware",
+        names.SECURITY_MIDDLEWARE,
+        names.REQUEST_ID_MIDDLEWARE,
+        names.COMMON_MIDDLEWARE,
+        names.CSRF_MIDDLEWARE,
     ]
-    settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
+    settings.CSRF_FAILURE_VIEW = names.CSRF_FAILURE_VIEW
     return Client(raise_request_exception=False)
-
-
-@pytest.fixture(params=FORMATS)
-def error_format(request: pytest.FixtureRequest, settings: Any) -> str:
-    settings.DRF_HARDENING = {"ERROR_FORMAT": request.param}
-    return str(request.param)
 
 
 def test_unknown_url_is_json_404(client: Client, error_format: str) -> None:
     response = client.get("/no/such/page/")
 
-    expect(response, error_format, 404, "not_found", "Not found.")
+    expect_error(response, error_format, 404, "not_found", "Not found.")
 
 
 def test_unknown_url_does_not_list_url_patterns(client: Client) -> None:
@@ -48,19 +43,19 @@ def test_unknown_url_does_not_list_url_patterns(client: Client) -> None:
 def test_plain_view_http404_does_not_name_the_model(client: Client, error_format: str) -> None:
     response = client.get("/plain/missing/")
 
-    expect(response, error_format, 404, "not_found", "Not found.")
+    expect_error(response, error_format, 404, "not_found", "Not found.")
     assert b"User" not in response.content
     assert b"matches" not in response.content
 
 
 def test_plain_view_exception_is_generic_json_500(
-    client: Client, error_format: str, caplog: Any
+    client: Client, error_format: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.ERROR, logger="django.request")
 
     response = client.get("/plain/boom/")
 
-    expect(response, error_format, 500, "server_error", "A server error occurred.")
+    expect_error(response, error_format, 500, "server_error", "A server error occurred.")
     assert b"secret-db-password" not in response.content
     assert b"RuntimeError" not in response.content
     # Django logged the traceback itself, with the same id.
@@ -72,7 +67,7 @@ def test_plain_view_exception_is_generic_json_500(
 def test_plain_view_permission_denied_is_json_403(client: Client, error_format: str) -> None:
     response = client.get("/plain/forbidden/")
 
-    expect(
+    expect_error(
         response,
         error_format,
         403,
@@ -85,7 +80,7 @@ def test_plain_view_permission_denied_is_json_403(client: Client, error_format: 
 def test_plain_view_suspicious_operation_is_json_400(client: Client, error_format: str) -> None:
     response = client.get("/plain/suspicious/")
 
-    expect(response, error_format, 400, "bad_request", "Bad request.")
+    expect_error(response, error_format, 400, "bad_request", "Bad request.")
     assert b"evil.example" not in response.content
 
 
@@ -96,7 +91,7 @@ def test_plain_view_body_too_big_is_json_413(
 
     response = client.post("/plain/body/", "x" * 100, content_type="text/plain")
 
-    expect(response, error_format, 413, "request_too_large", "Request body too large.")
+    expect_error(response, error_format, 413, "request_too_large", "Request body too large.")
 
 
 def test_csrf_failure_is_json_403_without_reason(error_format: str, settings: Any) -> None:
@@ -174,20 +169,20 @@ def test_api_path_prefix_selects_json(client: Client, settings: Any) -> None:
     assert response.json()["error"]["request_id"] == response["X-Request-ID"]
 
 
-def test_error_view_events_are_logged(client: Client, caplog: Any) -> None:
+def test_error_view_events_are_logged(client: Client, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.WARNING, logger="drf_hardening.security")
 
     client.get("/plain/forbidden/")
     client.get("/plain/boom/")
 
-    events = [r.event for r in caplog.records if r.name == "drf_hardening.security"]  # type: ignore[attr-defined]
+    events = [log_extra(r, "event") for r in caplog.records if r.name == "drf_hardening.security"]
     assert events == ["permission_denied", "server_error"]
 
 
 def test_plain_view_django_bad_request_is_json_400(client: Client, error_format: str) -> None:
     response = client.get("/plain/bad-request/")
 
-    expect(response, error_format, 400, "bad_request", "Bad request.")
+    expect_error(response, error_format, 400, "bad_request", "Bad request.")
     assert b"script" not in response.content
 
 
@@ -201,7 +196,9 @@ def test_malformed_multipart_body_is_json_400_not_500(client: Client) -> None:
     assert response.json()["error"]["code"] == "bad_request"
 
 
-def test_suspicious_operation_is_logged_once_by_django(client: Client, caplog: Any) -> None:
+def test_suspicious_operation_is_logged_once_by_django(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.ERROR, logger="django.security")
 
     client.get("/plain/suspicious/")
@@ -210,12 +207,14 @@ def test_suspicious_operation_is_logged_once_by_django(client: Client, caplog: A
     assert [r.name for r in records] == ["django.security.SuspiciousOperation"]
 
 
-def test_csrf_failure_logs_csrf_failed_event(settings: Any, caplog: Any) -> None:
+def test_csrf_failure_logs_csrf_failed_event(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     settings.MIDDLEWARE = ["django.middleware.csrf.CsrfViewMiddleware"]
     settings.CSRF_FAILURE_VIEW = "drf_hardening.views.csrf_failure"
     caplog.set_level(logging.WARNING, logger="drf_hardening.security")
 
     Client(enforce_csrf_checks=True).post("/plain/csrf/")
 
-    events = [r.event for r in caplog.records if r.name == "drf_hardening.security"]  # type: ignore[attr-defined]
+    events = [log_extra(r, "event") for r in caplog.records if r.name == "drf_hardening.security"]
     assert events == ["csrf_failed"]

@@ -11,67 +11,32 @@ from django.core.signals import got_request_exception
 from django.db import connection
 from django.test import Client
 from rest_framework import exceptions
+from rest_framework.authtoken.models import Token
 
 from drf_hardening import exceptions as hardening_exceptions
+from drf_hardening import names
 from drf_hardening.exceptions import ExceptionHandler, exception_handler, get_handler_class
+from tests.helpers import error_summary, expect_error, log_extra
+from tests.urls_errors import ORDER
 
 pytestmark = pytest.mark.urls("tests.urls_errors")
 
-FORMATS = ["envelope", "problem", "drf"]
-REQUEST_ID_MIDDLEWARE = "drf_hardening.middleware.RequestIDMiddleware"
+# Other test modules import it from here (the lead moves them to names.REQUEST_ID_MIDDLEWARE).
+REQUEST_ID_MIDDLEWARE = names.REQUEST_ID_MIDDLEWARE
 
 
 @pytest.fixture
 def client(settings: Any) -> Client:
     settings.REST_FRAMEWORK = {
         "NUM_PROXIES": 0,
-        "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
+        "EXCEPTION_HANDLER": names.EXCEPTION_HANDLER,
     }
     settings.MIDDLEWARE = [
-        "django.middleware.security.SecurityMiddleware",
-        REQUEST_ID_MIDDLEWARE,
-        "django.middleware.common.CommonMiddleware",
+        names.SECURITY_MIDDLEWARE,
+        names.REQUEST_ID_MIDDLEWARE,
+        names.COMMON_MIDDLEWARE,
     ]
     return Client(raise_request_exception=False)
-
-
-@pytest.fixture(params=FORMATS)
-def error_format(request: pytest.FixtureRequest, settings: Any) -> str:
-    settings.DRF_HARDENING = {"ERROR_FORMAT": request.param}
-    return str(request.param)
-
-
-def summary(response: Any, error_format: str) -> dict[str, Any]:
-    """Status, code and message of an error response, read the way its format says."""
-    body = response.json()
-    media_type = response["Content-Type"]
-    if error_format == "envelope":
-        assert media_type == "application/json"
-        assert set(body) == {"error"}
-        error = body["error"]
-        assert set(error) == {"status", "code", "message", "fields", "request_id"}
-        assert error["status"] == response.status_code
-        assert error["request_id"] == response["X-Request-ID"]
-        return {"code": error["code"], "message": error["message"]}
-    if error_format == "problem":
-        assert media_type == "application/problem+json"
-        assert body["type"] == "about:blank"
-        assert body["status"] == response.status_code
-        assert isinstance(body["title"], str)
-        assert body["title"]
-        assert body["instance"] == response.request["PATH_INFO"]
-        assert body["request_id"] == response["X-Request-ID"]
-        return {"code": body["code"], "message": body["detail"]}
-    assert media_type == "application/json"
-    return {"code": None, "message": body.get("detail")}
-
-
-def expect(response: Any, error_format: str, status: int, code: str, message: str) -> None:
-    assert response.status_code == status
-    got = summary(response, error_format)
-    assert got["message"] == message
-    if error_format != "drf":
-        assert got["code"] == code
 
 
 # 500 ------------------------------------------------------------------------
@@ -80,21 +45,21 @@ def expect(response: Any, error_format: str, status: int, code: str, message: st
 @pytest.mark.django_db
 @pytest.mark.parametrize("debug", [True, False])
 def test_unhandled_exception_reveals_nothing_in_any_format(
-    client: Client, error_format: str, settings: Any, debug: bool, caplog: Any
+    client: Client, error_format: str, settings: Any, debug: bool, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings.DEBUG = debug
     caplog.set_level(logging.ERROR, logger="django.request")
 
     response = client.get("/api/boom/")
 
-    expect(response, error_format, 500, "server_error", "A server error occurred.")
+    expect_error(response, error_format, 500, "server_error", "A server error occurred.")
     for leak in ("secret-db-password", "RuntimeError", "Traceback", "urls_errors", "line "):
         assert leak not in response.content.decode()
     [record] = [r for r in caplog.records if r.name == "django.request"]
     assert record.exc_info is not None
     assert "secret-db-password" in caplog.text
     assert "Traceback" in caplog.text
-    assert record.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
+    assert log_extra(record, "request_id") == response["X-Request-ID"]
 
 
 @pytest.mark.django_db
@@ -115,7 +80,9 @@ def test_unhandled_exception_sends_got_request_exception(client: Client) -> None
 
 
 @pytest.mark.django_db
-def test_unhandled_exception_is_logged_once(client: Client, caplog: Any) -> None:
+def test_unhandled_exception_is_logged_once(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING, logger="django.request")
 
     client.get("/api/boom/")
@@ -145,12 +112,6 @@ def test_error_without_atomic_request_keeps_writes(client: Client) -> None:
 
 # 400 ------------------------------------------------------------------------
 
-ORDER = {
-    "title": "",
-    "address": {"city": "far-too-long"},
-    "items": [{"name": "ok"}, {}],
-    "tags": [1, "x"],
-}
 NORMALISED_FIELDS = {
     "title": [{"code": "blank", "message": "This field may not be blank."}],
     "address": {
@@ -176,7 +137,7 @@ PROBLEM_ERRORS = [
 def check_order_errors(response: Any, error_format: str) -> None:
     assert response.status_code == 400
     body = response.json()
-    summary(response, error_format)
+    error_summary(response, error_format)
     if error_format == "envelope":
         assert body["error"]["code"] == "invalid"
         assert body["error"]["message"] == "Invalid input."
@@ -193,6 +154,24 @@ def check_order_errors(response: Any, error_format: str) -> None:
             {"1": {"name": ["This field is required."]}},  # DRF 3.18's dict form
             [{}, {"name": ["This field is required."]}],  # the list form before it
         )
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/validate/", {"title": "t", "address": {"city": "Oslo"}, "items": [], "tags": [1]}),
+        ("/api/validate-many/", [{"name": "a"}, {"name": "b"}]),
+        ("/api/comment/", {"author": "ann", "replies": ["ok"]}),
+    ],
+)
+def test_valid_bodies_reach_the_view(
+    client: Client, error_format: str, path: str, body: Any
+) -> None:
+    # The other side of every 400 below: the handler only changes what fails.
+    response = client.post(path, body, content_type="application/json")
+
+    assert response.status_code == 200
+    assert response.json() == body
 
 
 def test_validation_errors_keep_nested_structure(client: Client, error_format: str) -> None:
@@ -259,7 +238,7 @@ def test_validation_message_goes_under_non_field_errors(client: Client, error_fo
 def test_parse_error_does_not_echo_parser_or_input(client: Client, error_format: str) -> None:
     response = client.post("/api/echo/", b'{"title": nope-input}', content_type="application/json")
 
-    expect(response, error_format, 400, "parse_error", "Malformed request.")
+    expect_error(response, error_format, 400, "parse_error", "Malformed request.")
     assert b"nope-input" not in response.content
     assert b"Expecting" not in response.content
 
@@ -267,16 +246,16 @@ def test_parse_error_does_not_echo_parser_or_input(client: Client, error_format:
 def test_django_bad_request_in_view_is_a_generic_400(client: Client, error_format: str) -> None:
     response = client.get("/api/django-bad-request/")
 
-    expect(response, error_format, 400, "bad_request", "Bad request.")
+    expect_error(response, error_format, 400, "bad_request", "Bad request.")
     assert b"script" not in response.content
 
 
 def test_suspicious_operation_is_a_generic_400(
-    client: Client, error_format: str, caplog: Any
+    client: Client, error_format: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     response = client.get("/api/suspicious/")
 
-    expect(response, error_format, 400, "bad_request", "Bad request.")
+    expect_error(response, error_format, 400, "bad_request", "Bad request.")
     assert b"evil.example" not in response.content
     assert any(r.name == "django.security.SuspiciousOperation" for r in caplog.records)
 
@@ -288,15 +267,25 @@ def test_suspicious_operation_is_a_generic_400(
 def test_bad_token_is_401_with_www_authenticate(client: Client, error_format: str) -> None:
     response = client.get("/api/token/", HTTP_AUTHORIZATION="Token abc123secret")
 
-    expect(response, error_format, 401, "authentication_failed", "Invalid token.")
+    expect_error(response, error_format, 401, "authentication_failed", "Invalid token.")
     assert response["WWW-Authenticate"] == "Token"
     assert b"abc123secret" not in response.content
+
+
+@pytest.mark.django_db
+def test_a_valid_token_reaches_the_view(client: Client) -> None:
+    token = Token.objects.create(user=User.objects.create(username="ann"))
+
+    response = client.get("/api/token/", HTTP_AUTHORIZATION=f"Token {token.key}")
+
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
 
 
 def test_missing_credentials_is_401(client: Client, error_format: str) -> None:
     response = client.get("/api/token/")
 
-    expect(
+    expect_error(
         response,
         error_format,
         401,
@@ -309,7 +298,7 @@ def test_missing_credentials_is_401(client: Client, error_format: str) -> None:
 def test_permission_denied_is_403(client: Client, error_format: str) -> None:
     response = client.get("/api/forbidden/")
 
-    expect(
+    expect_error(
         response,
         error_format,
         403,
@@ -321,7 +310,7 @@ def test_permission_denied_is_403(client: Client, error_format: str) -> None:
 def test_django_permission_denied_message_is_not_sent(client: Client, error_format: str) -> None:
     response = client.get("/api/django-forbidden/")
 
-    expect(
+    expect_error(
         response,
         error_format,
         403,
@@ -338,21 +327,21 @@ def test_django_permission_denied_message_is_not_sent(client: Client, error_form
 def test_http404_in_view_does_not_name_the_model(client: Client, error_format: str) -> None:
     response = client.get("/api/missing/")
 
-    expect(response, error_format, 404, "not_found", "Not found.")
+    expect_error(response, error_format, 404, "not_found", "Not found.")
     assert b"User" not in response.content
 
 
 def test_wrong_method_is_405_with_allow(client: Client, error_format: str) -> None:
     response = client.post("/api/get-only/")
 
-    expect(response, error_format, 405, "method_not_allowed", 'Method "POST" not allowed.')
+    expect_error(response, error_format, 405, "method_not_allowed", 'Method "POST" not allowed.')
     assert "GET" in response["Allow"]
 
 
 def test_unacceptable_accept_is_406_in_json(client: Client, error_format: str) -> None:
     response = client.get("/api/get-only/", HTTP_ACCEPT="text/html")
 
-    expect(
+    expect_error(
         response,
         error_format,
         406,
@@ -369,13 +358,13 @@ def test_body_over_upload_limit_is_413(
 
     response = client.post(url, {"text": "x" * 500}, content_type="application/json")
 
-    expect(response, error_format, 413, "request_too_large", "Request body too large.")
+    expect_error(response, error_format, 413, "request_too_large", "Request body too large.")
 
 
 def test_unsupported_media_type_is_415_without_echo(client: Client, error_format: str) -> None:
     response = client.post("/api/echo/", "hello", content_type="text/x-attacker-chosen")
 
-    expect(
+    expect_error(
         response,
         error_format,
         415,
@@ -389,7 +378,7 @@ def test_throttled_is_429_with_retry_after(client: Client, error_format: str) ->
     response = client.get("/api/throttled/")
 
     assert response["Retry-After"] == "42"
-    expect(
+    expect_error(
         response,
         error_format,
         429,
@@ -402,7 +391,7 @@ def test_status_python_has_no_name_for_keeps_the_format(client: Client, error_fo
     # HTTPStatus(499) raises ValueError; the problem format must not turn it into a 500.
     response = client.get("/api/odd-status/")
 
-    expect(response, error_format, 499, "client_closed_request", "Client closed the request.")
+    expect_error(response, error_format, 499, "client_closed_request", "Client closed the request.")
     if error_format == "problem":
         assert response.json()["title"] == "Client Error"
 
@@ -447,6 +436,10 @@ def test_handler_class_setting_runs_the_subclass(client: Client, settings: Any) 
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
+    # What the subclass does not convert goes through the base class's steps unchanged.
+    forbidden = client.get("/api/forbidden/")
+    assert forbidden.status_code == 403
+    assert forbidden.json()["error"]["code"] == "permission_denied"
 
 
 def test_handler_class_follows_settings(settings: Any) -> None:
@@ -462,10 +455,12 @@ def test_handler_class_follows_settings(settings: Any) -> None:
     [
         "tests.no_such_module.Handler",
         "tests.test_exceptions.Missing",
-        "tests.test_exceptions.expect",
+        "tests.helpers.expect_error",
     ],
 )
-def test_bad_handler_class_falls_back_and_logs_once(settings: Any, caplog: Any, path: str) -> None:
+def test_bad_handler_class_falls_back_and_logs_once(
+    settings: Any, caplog: pytest.LogCaptureFixture, path: str
+) -> None:
     # drf_hardening.E063 stops manage.py check; a server that runs no checks must still answer.
     hardening_exceptions._import_handler_class.cache_clear()
     settings.DRF_HARDENING = {"EXCEPTION_HANDLER_CLASS": path}
@@ -489,6 +484,10 @@ def test_handler_step_can_be_overridden(client: Client, settings: Any) -> None:
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
+    # What the subclass does not convert goes through the base class's steps unchanged.
+    forbidden = client.get("/api/forbidden/")
+    assert forbidden.status_code == 403
+    assert forbidden.json()["error"]["code"] == "permission_denied"
 
 
 class Conflict(exceptions.APIException):

@@ -16,7 +16,9 @@ import pytest
 import rest_framework
 from django.test import Client
 
-from tests.test_exceptions import FORMATS, ORDER, REQUEST_ID_MIDDLEWARE
+from drf_hardening import names
+from tests.helpers import ERROR_FORMATS
+from tests.urls_errors import ORDER
 
 DRF_VERSION = tuple(int(part) for part in rest_framework.VERSION.split(".")[:2])
 SNIPPETS = Path(__file__).resolve().parent.parent / "docs" / "snippets"
@@ -50,35 +52,34 @@ def transcript(method: str, path: str, body: Any, headers: dict[str, str], respo
 @pytest.mark.urls("tests.urls_errors")
 @pytest.mark.django_db
 @pytest.mark.parametrize("case", sorted(CASES))
-@pytest.mark.parametrize("error_format", FORMATS)
 def test_docs_snippet_is_the_real_response(settings: Any, error_format: str, case: str) -> None:
     if error_format == "drf" and case == "400" and DRF_VERSION < (3, 18):
         pytest.skip("DRF < 3.18 sends many=True errors as a list; the docs show DRF 3.18's dict")
     settings.REST_FRAMEWORK = {
         "NUM_PROXIES": 0,
-        "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
+        "EXCEPTION_HANDLER": names.EXCEPTION_HANDLER,
     }
-    settings.MIDDLEWARE = [REQUEST_ID_MIDDLEWARE]
-    settings.DRF_HARDENING = {"ERROR_FORMAT": error_format}
+    settings.MIDDLEWARE = [names.REQUEST_ID_MIDDLEWARE]
     method, path, body, headers = CASES[case]
     client = Client(raise_request_exception=False)
-    environ = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
+    environ: dict[str, Any] = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()}
     environ["HTTP_X_REQUEST_ID"] = REQUEST_ID
     if method == "POST":
-        response = client.post(path, body, content_type="application/json", **environ)  # type: ignore[arg-type]
+        response = client.post(path, body, content_type="application/json", **environ)
     else:
-        response = client.get(path, **environ)  # type: ignore[arg-type]
+        response = client.get(path, **environ)
 
     text = transcript(method, path, body, headers, response)
     snippet = SNIPPETS / f"errors-{error_format}-{case}.http"
-    if os.environ.get("DRF_HARDENING_UPDATE_SNIPPETS") == "1":
+    if os.environ.get("DRF_HARDENING_UPDATE_SNIPPETS") == "1":  # pragma: no cover - by hand
         snippet.write_text(text, encoding="utf-8")
     assert snippet.read_text(encoding="utf-8") == text
 
 
-@pytest.mark.parametrize("error_format", FORMATS)
+@pytest.mark.parametrize("error_format", ERROR_FORMATS)
 def test_docs_page_includes_every_snippet(error_format: str) -> None:
     page = (SNIPPETS.parent / "errors.md").read_text(encoding="utf-8")
 
     for case in CASES:
-        assert f'--8<-- "docs/snippets/errors-{error_format}-{case}.http"' in page
+        # Inline, marked by its file (tests/test_docs_snippets.py holds the copy equal).
+        assert f"<!-- snippet: docs/snippets/errors-{error_format}-{case}.http -->" in page

@@ -57,7 +57,7 @@ REJECTED_CLASS = regex.compile(
 )
 VARIATION_SELECTOR = regex.compile(r"\p{Variation_Selector}")
 
-POLICIES = {
+POLICIES: dict[str, dict[str, Any]] = {
     "default": {},
     "multiline": {"multiline": True, "max_length": 60},
     "nfkc": {"normalize": "NFKC"},
@@ -92,13 +92,14 @@ def check(field: StrictCharField, value: Any) -> None:
     assert unicodedata.is_normalized("NFC", out)
     for char in out:
         if REJECTED_CLASS.match(char):
-            allowed = char in CONTEXTUAL or VARIATION_SELECTOR.match(char)
+            allowed = char in CONTEXTUAL or bool(VARIATION_SELECTOR.match(char))
             allowed = allowed or (char in "\u200e\u200f\u061c" and field.policy.allow_bidi_marks)
             assert allowed, f"U+{ord(char):04X} in {out!r}"
             assert char not in "\n\t" or field.policy.multiline
     assert out == out.strip()
     assert "  " not in out
-    assert len(out) <= field.max_length  # type: ignore[operator]
+    assert field.max_length is not None
+    assert len(out) <= field.max_length
     assert field.run_validation(out) == out  # idempotent
 
 

@@ -186,18 +186,28 @@ def test_development_serves_the_api_on_localhost(
         assert body["error"]["request_id"] == headers["X-Request-ID"]
 
 
-def test_debug_under_production_stops_check_but_not_the_report(project: Project) -> None:
-    # What a user meets with startproject's DEBUG = True and the profile left to its default.
+def test_debug_under_production_stops_every_command(project: Project) -> None:
+    # What a user meets with DJANGO_DEBUG=1 and the profile left to its default: harden()
+    # refuses (no app server runs the checks, so E010 alone would not stop gunicorn).
     env = project.environment(project.blocks["production"], DJANGO_DEBUG="1")
-    check = project.manage(env, "check")
-    assert check.returncode == 1
-    assert "drf_hardening.E010" in check.stderr
-    report = project.manage(env, "hardening_report")
-    assert report.returncode == 0, report.stderr
-    assert report.stdout.startswith("drf-hardening profile: production")
-    assert "drf_hardening.E010 (ERROR): DEBUG is True under the production profile." in (
-        report.stdout
-    )
+    for command in ("check", "hardening_report", "migrate"):
+        result = project.manage(env, command)
+        assert result.returncode == 1, command
+        assert (
+            "django.core.exceptions.ImproperlyConfigured: harden(profile='production') with "
+            "DEBUG = True" in result.stderr
+        ), command
+        assert "DRF_HARDENING_PROFILE=development" in result.stderr
+
+
+def test_debug_under_development_serves_djangos_debug_pages(project: Project) -> None:
+    # README step 4: DJANGO_DEBUG=1 with the development profile, for Django's debug pages.
+    env = project.environment(project.blocks["development"], DJANGO_DEBUG="1")
+    with project.serve(env) as port:
+        status, headers, body = get(port, "/nowhere/")
+        assert status == 404
+        assert headers["Content-Type"].startswith("text/html")
+        assert b"Using the URLconf defined in" in body
 
 
 @pytest.fixture(scope="module")

@@ -298,8 +298,8 @@ def test_user_values_win_and_the_report_says_so() -> None:
     assert ns["LOGGING"]["loggers"]["django.request"] == user_logging["loggers"]["django.request"]
     assert entry(report, 'LOGGING["loggers"]["django.request"]').source == "user"
     # Existing middleware keep their order; the missing ones are added around them.
-    assert ns["MIDDLEWARE"][5:7] == [SESSION, COMMON]
-    assert ns["MIDDLEWARE"][7:] == [CSRF, CLICKJACKING]
+    assert ns["MIDDLEWARE"][6:8] == [SESSION, COMMON]
+    assert ns["MIDDLEWARE"][8:] == [CSRF, CLICKJACKING]
     assert ns["MIDDLEWARE"].index(CORS_MIDDLEWARE) < ns["MIDDLEWARE"].index(COMMON)
     assert (
         entry(report, f'MIDDLEWARE["{SESSION}"]'.replace(SESSION, CORS_MIDDLEWARE)).source
@@ -348,7 +348,7 @@ def test_middleware_goes_to_its_documented_place() -> None:
     ]
     assert ns["MIDDLEWARE"][:4] == expected_head
     # Django's own order around the existing entries; clickjacking last, as Django puts it.
-    assert ns["MIDDLEWARE"][5:] == [SESSION, COMMON, CSRF, CLICKJACKING]
+    assert ns["MIDDLEWARE"][6:] == [SESSION, COMMON, CSRF, CLICKJACKING]
     for position, name in enumerate(ns["MIDDLEWARE"]):
         if name != SESSION:
             assert entry(report, f'MIDDLEWARE["{name}"]').value == f"position {position}"

@@ -285,4 +285,108 @@ def test_foreign_host_is_logged_but_not_mailed_to_admins(
     assert [type(f) for f in disallowed_host.filters] == [DisallowedHostFilter]
     assert not disallowed_host.propagate
     assert not [h for h in disallowed_host.handlers if isinstance(h, AdminEmailHandler)]
-    assert [h for h in security.handlers if isinstance(h, AdminEmailHandler)]
+    # No django.security record is mailed (issue 17); server errors still are.
+    assert not [h for h in security.handlers if isinstance(h, AdminEmailHandler)]
+    request_logger = logging.getLogger("django.request")
+    assert [h for h in request_logger.handlers if isinstance(h, AdminEmailHandler)]
+
+
+# --- issue 17, finding 4: a query-parameter flood with ADMINS set ----------------------
+
+FLOOD = "/api/echo/?" + "&".join(f"p{i}=x" for i in range(1001))
+
+
+@pytest.fixture
+def admins(settings: Any) -> None:
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.DEBUG = False
+
+
+@pytest.mark.urls("tests.urls_errors")
+def test_query_parameter_flood_is_a_400_and_no_mail(
+    configure_logging: Configure, client: Client, admins: None, mailoutbox: list[Any], capsys: Any
+) -> None:
+    configure_logging(profile="production")
+    response = client.get(FLOOD)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_request"
+    assert mailoutbox == []
+    err = capsys.readouterr().err
+    assert "django.security.TooManyFieldsSent" in err
+    assert "Logging error" not in err
+
+
+@pytest.mark.urls("tests.urls_errors")
+def test_query_parameter_flood_mailed_by_djangos_handler_is_still_a_400(
+    configure_logging: Configure,
+    client: Client,
+    admins: None,
+    mailoutbox: list[Any],
+    settings: Any,
+) -> None:
+    # A project that routes django.security to e-mail itself: the library's reporter
+    # builds the report without re-parsing the query string, so the handler cannot fail.
+    # Set before the handler is built: AdminEmailHandler reads it in __init__.
+    settings.DEFAULT_EXCEPTION_REPORTER = "drf_hardening.logging.reporter.SafeExceptionReporter"
+    config = configure_logging(profile="production")
+    config["loggers"]["django.security"]["handlers"].append("drf_hardening_mail_admins")
+    logging.config.dictConfig(config)
+    response = client.get(FLOOD)
+    assert response.status_code == 400
+    [mail] = mailoutbox
+    assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" in mail.subject
+    assert "901 more parameters left out" in mail.body
+
+
+@pytest.mark.urls("tests.urls_errors")
+def test_query_parameter_flood_with_djangos_reporter_is_a_400_not_a_500(
+    configure_logging: Configure,
+    client: Client,
+    admins: None,
+    mailoutbox: list[Any],
+    capsys: Any,
+) -> None:
+    # The finding itself: Django's reporter re-reads request.GET and raises inside the
+    # mail handler. The handler's failure is printed to stderr; the client gets its 400.
+    config = configure_logging(profile="production")
+    config["loggers"]["django.security"]["handlers"].append("drf_hardening_mail_admins")
+    logging.config.dictConfig(config)
+    response = client.get(FLOOD)
+    assert response.status_code == 400
+    assert mailoutbox == []
+    err = capsys.readouterr().err
+    assert "--- Logging error in django.security.TooManyFieldsSent" in err
+    assert "TooManyFieldsSent" in err
+
+
+class FailingHandler(logging.Handler):
+    """A handler that raises out of ``handle`` (not every third-party handler catches)."""
+
+    def handle(self, record: logging.LogRecord) -> bool:
+        raise RuntimeError("log sink is down")
+
+
+@pytest.mark.urls("tests.urls_errors")
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "status", "logger"),
+    [
+        ("/api/missing/", 404, "django.request"),  # RequestIDMiddleware's log_response
+        ("/api/suspicious/", 400, "django.security"),  # the handler's security log
+        ("/api/token/", 401, "drf_hardening.security"),  # log_event
+        ("/api/boom/", 500, "django.request"),  # the 500's traceback
+    ],
+)
+def test_a_failing_handler_never_changes_the_answer(
+    client: Client, capsys: Any, path: str, status: int, logger: str
+) -> None:
+    failing = FailingHandler()
+    target = logging.getLogger(logger)
+    target.addHandler(failing)
+    try:
+        response = client.get(path, HTTP_AUTHORIZATION="Token wrong")
+    finally:
+        target.removeHandler(failing)
+    assert response.status_code == status
+    assert response.json()["error"]["status"] == status
+    assert "RuntimeError: log sink is down" in capsys.readouterr().err

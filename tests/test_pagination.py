@@ -68,7 +68,7 @@ def test_a_page_size_that_is_not_a_positive_integer_is_a_400(value: str) -> None
 
 
 def test_schema_says_pages_and_sizes_start_at_1() -> None:
-    parameters = PageNumberPagination().get_schema_operation_parameters(view=None)  # type: ignore[arg-type]
+    parameters = PageNumberPagination().get_schema_operation_parameters(view=APIView())
     minimums = {p["name"]: p["schema"].get("minimum") for p in parameters}
     assert minimums == {"page": 1, "page_size": 1}
 

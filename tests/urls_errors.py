@@ -64,6 +64,15 @@ class Order(serializers.Serializer[Any]):
     tags = serializers.ListField(child=serializers.IntegerField())
 
 
+#: A body that breaks ``Order`` at every depth: a field, a nested field, a list item, a child.
+ORDER = {
+    "title": "",
+    "address": {"city": "far-too-long"},
+    "items": [{"name": "ok"}, {}],
+    "tags": [1, "x"],
+}
+
+
 class Validate(JSONView):
     def post(self, request: Request) -> Response:
         serializer = Order(data=request.data)
@@ -130,8 +139,7 @@ class DjangoForbidden(JSONView):
 
 class Missing(JSONView):
     def get(self, request: Request) -> Response:
-        get_object_or_404(User, pk=987654)
-        return Response({})
+        return Response({"username": get_object_or_404(User, pk=987654).username})
 
 
 class GetOnly(JSONView):
@@ -181,10 +189,8 @@ class AlwaysThrottled(BaseThrottle):
 
 
 class Throttled(JSONView):
+    # No handler: DRF checks throttles before it looks for one, so every method is a 429.
     throttle_classes = [AlwaysThrottled]
-
-    def get(self, request: Request) -> Response:
-        return Response({})
 
 
 class LibraryThrottled(JSONView):
@@ -200,9 +206,10 @@ class Careless(JSONView):
     """Application code that logs what it should not: user text and the request headers."""
 
     def post(self, request: Request) -> Response:
+        title = request.data.get("title") if isinstance(request.data, dict) else None
         logging.getLogger("tests.careless").warning(
             "title %s, url %s, headers %s",
-            request.data.get("title"),
+            title,
             request.get_full_path(),
             dict(request.headers),
         )
@@ -218,8 +225,7 @@ def plain_forbidden(request: HttpRequest) -> HttpResponse:
 
 
 def plain_missing(request: HttpRequest) -> HttpResponse:
-    get_object_or_404(User, pk=987654)
-    return HttpResponse("found")
+    return HttpResponse(get_object_or_404(User, pk=987654).username)
 
 
 def plain_suspicious(request: HttpRequest) -> HttpResponse:

@@ -6,7 +6,8 @@ no models app of their own.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -56,18 +57,21 @@ class TeamSerializer(StrictSerializerMixin, serializers.Serializer[Any]):
         return {"id": instance.pk, "name": instance.name}
 
 
-class Open:
-    authentication_classes: list[type] = []
+class Open(APIView):
+    authentication_classes = []
     permission_classes = [AllowAny]
 
     # APIView binds parser and renderer classes when the class is defined
     # (encode/django-rest-framework#6030): read them per request so that the
     # tests' settings fixture acts as a project's settings.py would.
+    # (The stubs type these settings as the strings a project writes; DRF imports them.)
     def get_parsers(self) -> list[BaseParser]:
-        return [parser() for parser in api_settings.DEFAULT_PARSER_CLASSES]
+        classes = cast("Sequence[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES)
+        return [parser() for parser in classes]
 
     def get_renderers(self) -> list[BaseRenderer]:
-        return [renderer() for renderer in api_settings.DEFAULT_RENDERER_CLASSES]
+        classes = cast("Sequence[type[BaseRenderer]]", api_settings.DEFAULT_RENDERER_CLASSES)
+        return [renderer() for renderer in classes]
 
 
 class UserCreate(Open, generics.CreateAPIView[User]):
@@ -83,7 +87,7 @@ class TeamCreate(Open, generics.CreateAPIView[Group]):
     serializer_class = TeamSerializer
 
 
-class Echo(Open, APIView):
+class Echo(Open):
     """Returns the parsed body: the request-body tests look at what reached the view."""
 
     def post(self, request: Request) -> Response:

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import BadRequest as DjangoBadRequest
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
@@ -35,7 +36,7 @@ from rest_framework.views import set_rollback
 from drf_hardening import error_formats
 from drf_hardening.conf import conf
 from drf_hardening.error_formats import ErrorInfo, ErrorResponse
-from drf_hardening.logging.events import log_event, rejected_input_codes
+from drf_hardening.logging.events import log_event, log_safely, rejected_input_codes
 from drf_hardening.logging.redaction import escape_text
 from drf_hardening.request_id import generate_request_id, get_request_id
 
@@ -57,6 +58,14 @@ class RequestTooLarge(exceptions.APIException):
     status_code = 413
     default_detail = _("Request body too large.")
     default_code = "request_too_large"
+
+
+class LengthRequired(exceptions.APIException):
+    """A request body without ``Content-Length`` that the server cannot hand over whole."""
+
+    status_code = 411
+    default_detail = _("A request body needs a Content-Length header.")
+    default_code = "length_required"
 
 
 class CSRFFailed(exceptions.PermissionDenied):
@@ -159,13 +168,30 @@ class ExceptionHandler:
         return error_formats.render(error, conf.ERROR_FORMAT)
 
     def get_headers(self, exc: exceptions.APIException) -> dict[str, str]:
-        headers = {conf.REQUEST_ID_HEADER: self.request_id}
+        headers = {conf.REQUEST_ID_HEADER: self.request_id, **self.get_security_headers()}
         auth_header = getattr(exc, "auth_header", None)
         if auth_header:
             headers["WWW-Authenticate"] = auth_header
         wait = getattr(exc, "wait", None)
         if wait:
             headers["Retry-After"] = f"{int(wait)}"
+        return headers
+
+    def get_security_headers(self) -> dict[str, str]:
+        """The frame and CSP headers of every error body, whatever the middleware order.
+
+        ``XFrameOptionsMiddleware`` sits last in ``MIDDLEWARE`` (startproject puts it
+        there) and the CSP middleware below the failed-auth guard, so answers from
+        above them (a bad ``Host``, the guard's 429) would go without. An error body
+        is JSON, never a page: nothing may load in it or frame it.
+        """
+        headers = {}
+        frame = getattr(settings, "X_FRAME_OPTIONS", "DENY")
+        if isinstance(frame, str) and frame:
+            headers["X-Frame-Options"] = frame.upper()
+        policy = conf.CONTENT_SECURITY_POLICY
+        if policy:
+            headers["Content-Security-Policy"] = policy
         return headers
 
     def make_response(self, data: Any, error: ErrorInfo, headers: dict[str, str]) -> Response:
@@ -183,7 +209,9 @@ class ExceptionHandler:
             self.log_security_event(exc)
             return
         if self.unhandled:
-            request_logger.error(
+            log_safely(
+                request_logger,
+                logging.ERROR,
                 "Internal Server Error: %s",
                 escape_text(getattr(request, "path", "")),
                 exc_info=self.exc,
@@ -194,7 +222,9 @@ class ExceptionHandler:
             got_request_exception.send(sender=None, request=request)
         elif isinstance(self.exc, SuspiciousOperation):
             # What Django's own handler does with it outside DRF.
-            logging.getLogger(f"django.security.{type(self.exc).__name__}").error(
+            log_safely(
+                logging.getLogger(f"django.security.{type(self.exc).__name__}"),
+                logging.ERROR,
                 escape_text(str(self.exc)),
                 extra={"status_code": exc.status_code, "request": request},
             )

@@ -7,14 +7,20 @@ other middleware are.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
+from typing import IO
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.log import log_response
 
 from drf_hardening.conf import conf
+from drf_hardening.exceptions import LengthRequired, RequestTooLarge, error_response
+from drf_hardening.logging.events import report_logging_error
 from drf_hardening.request_id import (
     generate_request_id,
     is_well_formed,
@@ -23,7 +29,12 @@ from drf_hardening.request_id import (
 )
 from drf_hardening.throttling.guard import FailedAuthGuardMiddleware
 
-__all__ = ["ContentSecurityPolicyMiddleware", "FailedAuthGuardMiddleware", "RequestIDMiddleware"]
+__all__ = [
+    "ChunkedBodyMiddleware",
+    "ContentSecurityPolicyMiddleware",
+    "FailedAuthGuardMiddleware",
+    "RequestIDMiddleware",
+]
 
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
@@ -103,11 +114,87 @@ class RequestIDMiddleware:
             # chain has returned, when the id is no longer current. Log it here, with
             # Django's own function (same logger, message and escaping), which marks
             # the response so that Django does not log it a second time.
-            log_response(
-                "%s: %s",
-                response.reason_phrase,
-                request.path,
-                response=response,  # type: ignore[arg-type]  # any HttpResponseBase works
-                request=request,
-            )
+            try:
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,  # type: ignore[arg-type]  # any HttpResponseBase works
+                    request=request,
+                )
+            except Exception:
+                # A handler that raises must not turn this answer into a 500 (see
+                # drf_hardening.logging.events.log_safely, which reports it the same way),
+                # nor be tried again by Django's handler after the middleware chain.
+                report_logging_error("django.request")
+                response._has_been_logged = True  # type: ignore[attr-defined]
         return response
+
+
+class ChunkedBodyMiddleware:
+    """Read a body sent with ``Transfer-Encoding: chunked`` and no length, or answer 411.
+
+    Django takes the body's length from ``Content-Length``; without one it reads
+    nothing, and DRF parses an empty body: a valid task arrives as "title is
+    required" (issue 17). Where the server has de-chunked the body and marks
+    its end (gunicorn's ``wsgi.input_terminated``; ASGI servers, whose body
+    Django has read whole), this middleware reads it, up to
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (a 413 past it), and gives the request its
+    length, so that Django and DRF read it as usual. Elsewhere (``runserver``,
+    a WSGI server that passes the chunks through) it answers a JSON 411: the
+    body cannot be read safely, and must never be taken for an empty one.
+
+    Put it early in ``MIDDLEWARE``, before anything that reads the body
+    (``CsrfViewMiddleware`` reads form posts): right after the failed-auth guard.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if self.async_mode:
+            return self.__acall__(request)  # type: ignore[return-value]
+        refused = self.process_request(request)
+        return refused if refused is not None else self.get_response(request)
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        refused = self.process_request(request)
+        if refused is not None:
+            return refused
+        return await self.get_response(request)  # type: ignore[no-any-return, misc]
+
+    def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
+        """``None`` to go on (the body, if any, now has a length), else the error to send."""
+        meta = request.META
+        if (
+            meta.get("CONTENT_LENGTH")
+            or "chunked" not in meta.get("HTTP_TRANSFER_ENCODING", "").lower()
+        ):
+            return None
+        stream = self.whole_body(request)
+        if stream is None:
+            return error_response(request, LengthRequired())
+        limit: int | None = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        body = stream.read() if limit is None else stream.read(limit + 1)
+        if limit is not None and len(body) > limit:
+            return error_response(request, RequestTooLarge())
+        # What WSGIRequest/ASGIRequest would have built had the length been sent.
+        request._stream = io.BytesIO(body)
+        meta["CONTENT_LENGTH"] = str(len(body))
+        return None
+
+    def whole_body(self, request: HttpRequest) -> IO[bytes] | None:
+        """The de-chunked body, when the server says it ends where the body ends."""
+        if isinstance(request, ASGIRequest):
+            return request._stream
+        environ = getattr(request, "environ", {})
+        if environ.get("wsgi.input_terminated") is True:
+            stream: IO[bytes] | None = environ.get("wsgi.input")
+            return stream
+        return None

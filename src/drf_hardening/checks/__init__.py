@@ -9,7 +9,7 @@ touching the others:
 - ``E020``-``E039`` / ``W020``-``W039``: throttling and client IP (``throttling``)
 - ``E040``-``E059`` / ``W040``-``W059``: strict input (``input``)
 - ``E060``-``E079`` / ``W060``-``W079``: errors, request ids and logging (``errors``)
-- ``E080``-``E099`` / ``W080``-``W099``: tokens and authentication (``auth``)
+- ``E080``-``E099`` / ``W080``-``W099``: tokens and authentication (``auth``, ``basic``)
 - ``E100``-``E119`` / ``W100``-``W119``: the OpenAPI schema (``openapi``)
 
 The value of every ``DRF_HARDENING`` key is checked in one place, ``conf``,
@@ -23,6 +23,7 @@ from __future__ import annotations
 from django.core import checks
 
 from drf_hardening.checks import auth as _auth
+from drf_hardening.checks import basic as _basic
 from drf_hardening.checks import conf as _conf
 from drf_hardening.checks import cors as _cors
 from drf_hardening.checks import errors as _errors
@@ -40,6 +41,7 @@ ALL_CHECKS = [
     *_throttling.CHECKS,
     *_input.CHECKS,
     *_auth.CHECKS,
+    *_basic.CHECKS,
     *_openapi.CHECKS,
 ]
 

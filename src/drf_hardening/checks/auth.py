@@ -14,12 +14,12 @@ from typing import Any
 from django.apps import apps
 from django.core.checks import Warning
 
+from drf_hardening import names
 from drf_hardening.checks._common import Messages, rest_framework_settings
 from drf_hardening.conf import conf
 
-# Dotted paths, not secrets (S105). TODO(lead): move both to drf_hardening.names.
-DRF_TOKEN_AUTHENTICATION = "rest_framework.authentication.TokenAuthentication"  # noqa: S105
-TOKEN_AUTHENTICATION = "drf_hardening.tokens.authentication.TokenAuthentication"  # noqa: S105
+DRF_TOKEN_AUTHENTICATION = names.DRF_TOKEN_AUTHENTICATION
+TOKEN_AUTHENTICATION = names.TOKEN_AUTHENTICATION
 TOKENS_APP = "drf_hardening.tokens"
 
 

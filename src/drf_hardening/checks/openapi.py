@@ -17,7 +17,7 @@ from django.utils.module_loading import import_string
 from drf_hardening import names
 from drf_hardening.checks._common import rest_framework_settings
 
-SCHEMA_CLASS = "drf_hardening.openapi.AutoSchema"
+SCHEMA_CLASS = names.SCHEMA_CLASS
 
 
 def _uses_our_schema() -> bool:

@@ -13,6 +13,8 @@ docs/logging.md lists every event the library emits.
 from __future__ import annotations
 
 import logging
+import sys
+import traceback
 from typing import Any
 
 from django.http import HttpRequest
@@ -39,6 +41,30 @@ INPUT_REJECTED_CODES = frozenset(TEXT_POLICY_CODES) - {
     "too_short",
     "blank",
 }
+
+
+def log_safely(logger: logging.Logger, level: int, msg: str, *args: Any, **kwargs: Any) -> None:
+    """``logger.log(...)``, where a handler that raises cannot fail the request.
+
+    Handlers are meant to catch their own errors (``Handler.handleError``), but
+    some do not: Django's ``AdminEmailHandler`` builds its report by re-reading
+    the request, and a query string over ``DATA_UPLOAD_MAX_NUMBER_FIELDS``
+    raises again there, inside the call that logged the 400 (issue 17). The
+    answer must not become a 500 because a log line could not be written; the
+    traceback goes to stderr, as ``handleError`` does (unless
+    ``logging.raiseExceptions`` is off).
+    """
+    try:
+        logger.log(level, msg, *args, **kwargs)
+    except Exception:
+        report_logging_error(logger.name)
+
+
+def report_logging_error(logger_name: str) -> None:
+    """Print the exception being handled, raised by a handler of ``logger_name``, to stderr."""
+    if logging.raiseExceptions:
+        sys.stderr.write(f"--- Logging error in {logger_name} (the request was answered) ---\n")
+        traceback.print_exc(file=sys.stderr)
 
 
 def log_event(event: str, request: Any, **fields: Any) -> None:
@@ -72,7 +98,8 @@ def log_event(event: str, request: Any, **fields: Any) -> None:
         record[key] = MASK if is_sensitive_name(name) else redact_value(value)
     status = record["status"]
     level = logging.ERROR if isinstance(status, int) and status >= 500 else logging.WARNING
-    security_logger.log(
+    log_safely(
+        security_logger,
         level,
         "%s status=%s method=%s path=%s client_ip=%s user_id=%s",
         event,

@@ -50,8 +50,9 @@ def logging_preset(
 
     The loggers ``django.request`` and ``django.security`` do not propagate, so
     that Django's default console handler (which has no redaction) does not
-    print them a second time; ``ADMINS`` e-mail keeps working through an
-    ``AdminEmailHandler`` of the preset's own.
+    print them a second time; ``ADMINS`` e-mail keeps working for server errors
+    (``django.request``) through an ``AdminEmailHandler`` of the preset's own,
+    and ``django.security`` (requests refused as hostile) is never mailed.
     """
     if profile not in _LEVELS:
         raise ValueError(
@@ -111,8 +112,13 @@ def logging_preset(
                 "level": django_level,
                 "propagate": False,
             },
+            # No e-mail: every record here is a request Django refused as hostile
+            # (SuspiciousOperation: a foreign Host, too many fields or files, a bad
+            # session, CSRF), answered 400/403 and sent at a rate the sender chooses.
+            # Mailing each would hand that rate to ADMINS' inbox, and Django's mail
+            # handler re-reads the request, which raises again for TooManyFieldsSent.
             "django.security": {
-                "handlers": [*outputs, MAIL_ADMINS_HANDLER],
+                "handlers": outputs,
                 "level": django_level,
                 "propagate": False,
             },

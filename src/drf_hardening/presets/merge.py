@@ -83,6 +83,15 @@ def harden(
         django_version=(django.VERSION[0], django.VERSION[1]),
         browsable_api_renderer=_browsable_api(namespace),
     )
+    if resolved_profile == "production" and namespace.get("DEBUG"):
+        # Check E010 says so too, but no app server runs the checks: gunicorn would
+        # serve Django's debug pages (settings, paths, every URL pattern) to anyone.
+        raise ImproperlyConfigured(
+            "harden(profile='production') with DEBUG = True: Django's debug pages would "
+            "show any client your settings, source paths and URL patterns, and no WSGI "
+            "server runs the system checks that say so. Set DEBUG = False, or choose the "
+            "development profile (DRF_HARDENING_PROFILE=development) on your machine."
+        )
     if resolved_profile == "production" and not hosts and not namespace.get("ALLOWED_HOSTS"):
         raise ImproperlyConfigured(
             "harden(profile='production') needs the host names the API answers to: pass "

@@ -152,6 +152,9 @@ def _https(options: Options) -> dict[str, Any]:
         "SECURE_HSTS_PRELOAD": options.hsts_preload,
         "SESSION_COOKIE_SECURE": True,
         "CSRF_COOKIE_SECURE": True,
+        # Error e-mails without the credentials a client put in the URL.
+        "DEFAULT_EXCEPTION_REPORTER": names.EXCEPTION_REPORTER,
+        "DEFAULT_EXCEPTION_REPORTER_FILTER": names.EXCEPTION_REPORTER_FILTER,
     }
     trust_proto = (
         options.has_proxy if options.proxy_ssl_header is None else options.proxy_ssl_header
@@ -204,6 +207,12 @@ def _rest_framework(options: Options) -> dict[str, Any]:
             names.USER_THROTTLE,
         ],
         "DEFAULT_THROTTLE_RATES": {"user": "100/minute", "anon": "50/minute"},
+        # DRF's default pair, with its Basic authentication (which hashes every
+        # password it is sent, unthrottled) replaced by the library's drop-in.
+        "DEFAULT_AUTHENTICATION_CLASSES": [
+            names.DRF_SESSION_AUTHENTICATION,
+            names.BASIC_AUTHENTICATION,
+        ],
         "EXCEPTION_HANDLER": names.EXCEPTION_HANDLER,
         "DEFAULT_PERMISSION_CLASSES": [names.IS_AUTHENTICATED],
         "DEFAULT_RENDERER_CLASSES": renderers,
@@ -220,8 +229,16 @@ def _middleware(options: Options) -> list[tuple[str, tuple[str, ...]]]:
     # SecurityMiddleware: its HTTPS redirect and the 400 for a foreign Host (it reads the
     # Host to redirect) then carry the same id as their log line. CORS comes before
     # anything that can answer, the failed-auth guard included: a 429 without CORS
-    # headers reaches a browser app as an opaque network error.
-    head = [REQUEST_ID_MIDDLEWARE, SECURITY_MIDDLEWARE, CORS_MIDDLEWARE, AUTH_GUARD_MIDDLEWARE, csp]
+    # headers reaches a browser app as an opaque network error. The chunked-body reader
+    # comes before anything that reads request.body (a 411 or the de-chunked body).
+    head = [
+        REQUEST_ID_MIDDLEWARE,
+        SECURITY_MIDDLEWARE,
+        CORS_MIDDLEWARE,
+        AUTH_GUARD_MIDDLEWARE,
+        csp,
+        names.CHUNKED_BODY_MIDDLEWARE,
+    ]
     return [
         *((name, tuple(head[:index])) for index, name in enumerate(head)),
         # CommonMiddleware is what validates Host against ALLOWED_HOSTS on every request

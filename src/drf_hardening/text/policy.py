@@ -22,6 +22,11 @@ from typing import Literal
 import regex
 
 from drf_hardening.text.scripts import is_mixed_script
+from drf_hardening.text.sequences import (
+    is_variation_selector,
+    is_variation_sequence,
+    tag_sequence_positions,
+)
 from drf_hardening.text.unicode_data import ASSIGNED_RANGES, SUSPECT_BMP_RANGES
 
 DEFAULT_MAX_LENGTH = 255
@@ -92,9 +97,6 @@ _ZWNJ_JOINING = regex.compile(
 _ZWJ_EMOJI = regex.compile(
     r"(?<=\p{Extended_Pictographic}[\ufe0f\p{Emoji_Modifier}]?)\u200d(?=\p{Extended_Pictographic})"
 )
-# A variation selector must follow a visible base character (so never two in a row).
-_VS_BASE = regex.compile(r"(?<=[\p{L}\p{N}\p{S}\p{P}])\p{Variation_Selector}")
-_TAG_SEQUENCE = regex.compile(r"\U0001F3F4[\U000E0020-\U000E007E]+\U000E007F")
 # Extended_Pictographic also reserves unassigned code points for future emoji.
 _ASSIGNED_PICTOGRAPHIC = regex.compile(r"[\p{Extended_Pictographic}--\p{Cn}]", regex.V1)
 _CONTROL = regex.compile(r"\p{Cc}")
@@ -207,11 +209,12 @@ class TextPolicy:
                 context = _ZWNJ_JOINING if char == _ZWNJ else _ZWJ_EMOJI
                 if (i > 0 and _VIRAMA.match(text, i - 1)) or context.match(text, i):
                     continue
-            elif _VS_BASE.match(text, i):
-                continue
+            elif is_variation_selector(char):
+                if i > 0 and is_variation_sequence(text[i - 1], char):
+                    continue
             elif "\U000e0020" <= char <= "\U000e007f":
                 if tags is None:
-                    tags = {p for m in _TAG_SEQUENCE.finditer(text) for p in range(*m.span())}
+                    tags = tag_sequence_positions(text)
                 if i in tags:
                     continue
             elif (char in "\n\t" and self.multiline) or (
