@@ -24,6 +24,7 @@ import subprocess
 import sys
 import textwrap
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -452,5 +453,7 @@ def test_middleware_works_under_asgi() -> None:
         return HttpResponse(json.dumps(Request(request, parsers=[JSONParser()]).data))
 
     middleware = ChunkedBodyMiddleware(view)  # type: ignore[arg-type]  # an async view
-    response: Any = asyncio.run(middleware(request))  # type: ignore[arg-type]
+    # In a thread of its own: the session's Playwright browser may own this thread's loop.
+    with ThreadPoolExecutor(1) as pool:
+        response: Any = pool.submit(asyncio.run, middleware(request)).result()  # type: ignore[arg-type]
     assert json.loads(response.content) == TASK

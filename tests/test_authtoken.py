@@ -16,7 +16,7 @@ PASSWORD = "correct-horse-9"
 
 
 @pytest.fixture(autouse=True)
-def _users(settings) -> None:  # type: ignore[no-untyped-def]
+def _users(settings) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests
     cache.clear()
     User.objects.create_user("alice", password=PASSWORD)
@@ -65,17 +65,17 @@ def test_throttled_client_does_not_spend_the_accounts_budget(client: Client) -> 
     assert statuses == [400] * 5 + [429]
 
 
-def test_login_rate_from_throttle_rates(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_login_rate_from_throttle_rates(client: Client, settings) -> None:
     settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"login": "2/min"}}
     assert [login(client, "alice", "x").status_code for _ in range(3)] == [400, 400, 429]
 
 
-def test_login_rate_none_disables_it(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_login_rate_none_disables_it(client: Client, settings) -> None:
     settings.REST_FRAMEWORK = {"DEFAULT_THROTTLE_RATES": {"login": None}}
     assert {login(client, "alice", "x").status_code for _ in range(7)} == {400}
 
 
-def test_login_rate_from_conf(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_login_rate_from_conf(client: Client, settings) -> None:
     settings.DRF_HARDENING = {"LOGIN_RATE": "1/min"}
     assert [login(client, "alice", "x").status_code for _ in range(2)] == [400, 429]
 
@@ -90,7 +90,7 @@ def test_non_object_body_is_a_400(client: Client) -> None:
     assert response.status_code == 400
 
 
-def test_missing_password_is_not_an_auth_failure(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_missing_password_is_not_an_auth_failure(client: Client, settings) -> None:
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE,
         "drf_hardening.middleware.FailedAuthGuardMiddleware",
@@ -101,7 +101,7 @@ def test_missing_password_is_not_an_auth_failure(client: Client, settings) -> No
     ] * 3
 
 
-def test_wrong_passwords_feed_the_failed_auth_guard(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_passwords_feed_the_failed_auth_guard(client: Client, settings) -> None:
     settings.MIDDLEWARE = [
         *settings.MIDDLEWARE,
         "drf_hardening.middleware.FailedAuthGuardMiddleware",
@@ -111,7 +111,7 @@ def test_wrong_passwords_feed_the_failed_auth_guard(client: Client, settings) ->
     assert client.get("/user/", REMOTE_ADDR="198.51.100.7").status_code == 429
 
 
-def test_username_field_from_user_model_by_default(rf) -> None:  # type: ignore[no-untyped-def]
+def test_username_field_from_user_model_by_default(rf) -> None:
     from rest_framework.parsers import FormParser
     from rest_framework.request import Request
 

@@ -23,6 +23,10 @@ PRODUCTION_REST = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "drf_hardening.exceptions.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["drf_hardening.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "drf_hardening.authentication.BasicAuthentication",
+    ],
 }
 SHARED_CACHE = {
     "default": {

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import iscoroutinefunction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import RequestFactory
 
 from drf_hardening.middleware import ContentSecurityPolicyMiddleware
@@ -26,17 +26,21 @@ def docs_view(request: HttpRequest) -> HttpResponse:
 
 
 def test_csp_is_added_to_responses_without_one() -> None:
-    response = ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/"))
+    response = cast(
+        HttpResponseBase, ContentSecurityPolicyMiddleware(view)(RequestFactory().get("/"))
+    )
     assert response["Content-Security-Policy"] == API_POLICY
 
 
 def test_a_views_own_policy_is_kept() -> None:
-    response = ContentSecurityPolicyMiddleware(docs_view)(RequestFactory().get("/"))
+    response = cast(
+        HttpResponseBase, ContentSecurityPolicyMiddleware(docs_view)(RequestFactory().get("/"))
+    )
     assert response["Content-Security-Policy"] == "default-src 'self'"
 
 
 def test_policy_is_read_at_request_time_and_can_be_turned_off(settings: Any) -> None:
-    middleware = ContentSecurityPolicyMiddleware(view)
+    middleware: Any = ContentSecurityPolicyMiddleware(view)
     settings.DRF_HARDENING = {"CONTENT_SECURITY_POLICY": "default-src 'self'"}
     assert middleware(RequestFactory().get("/"))["Content-Security-Policy"] == "default-src 'self'"
     settings.DRF_HARDENING = {"CONTENT_SECURITY_POLICY": None}
@@ -47,10 +51,10 @@ def test_async_views_get_the_policy_too() -> None:
     async def async_view(request: HttpRequest) -> HttpResponse:
         return HttpResponse("ok")
 
-    middleware = ContentSecurityPolicyMiddleware(async_view)  # type: ignore[arg-type]
+    middleware = ContentSecurityPolicyMiddleware(async_view)
     assert iscoroutinefunction(middleware)
     # In a thread of its own: the session's Playwright browser owns this thread's event loop.
     request = RequestFactory().get("/")
     with ThreadPoolExecutor(1) as pool:
-        response = pool.submit(asyncio.run, middleware(request)).result()  # type: ignore[arg-type]
+        response = pool.submit(asyncio.run, middleware(request)).result()
     assert response["Content-Security-Policy"] == API_POLICY

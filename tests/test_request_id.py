@@ -8,7 +8,7 @@ import re
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pytest
 from django.http import HttpRequest, HttpResponse
@@ -135,10 +135,10 @@ def test_middleware_restores_an_outer_id() -> None:
 
 
 def test_middleware_async() -> None:
-    middleware = RequestIDMiddleware(async_view)
+    middleware: Any = RequestIDMiddleware(cast(Any, async_view))
     request = RequestFactory().get("/", HTTP_X_REQUEST_ID="async-request-1")
 
-    response = run(middleware(request))  # type: ignore[arg-type]
+    response = run(middleware(request))
 
     assert response["X-Request-ID"] == "async-request-1"
     assert seen == ["async-request-1"]
@@ -150,13 +150,13 @@ def test_concurrent_async_requests_keep_their_own_ids() -> None:
         await asyncio.sleep(0)  # let the other request run in between
         return HttpResponse(f"{before}|{get_request_id()}")
 
-    middleware = RequestIDMiddleware(slow_view)
+    middleware: Any = RequestIDMiddleware(cast(Any, slow_view))
 
     async def both() -> list[Any]:
         return list(
             await asyncio.gather(
-                middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID="first-request")),  # type: ignore[arg-type]
-                middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID="second-request")),  # type: ignore[arg-type]
+                middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID="first-request")),
+                middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID="second-request")),
             )
         )
 
@@ -179,7 +179,9 @@ def test_concurrent_threaded_requests_keep_their_own_ids() -> None:
     middleware = RequestIDMiddleware(waiting_view)
 
     def handle(request_id: str) -> tuple[bytes, str | None]:
-        response = middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID=request_id))
+        response = cast(
+            HttpResponse, middleware(RequestFactory().get("/", HTTP_X_REQUEST_ID=request_id))
+        )
         return response.content, get_request_id()  # what the worker thread keeps after
 
     with ThreadPoolExecutor(max_workers=2) as executor:
@@ -201,8 +203,8 @@ def test_log_records_inside_a_request_carry_its_id(caplog: Any) -> None:
     logger.warning("after the request")
 
     inside, after = caplog.records
-    assert inside.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
-    assert after.request_id == "-"  # type: ignore[attr-defined]
+    assert inside.request_id == response["X-Request-ID"]
+    assert after.request_id == "-"
 
 
 def test_error_response_is_logged_once_with_the_request_id(caplog: Any) -> None:
@@ -215,7 +217,7 @@ def test_error_response_is_logged_once_with_the_request_id(caplog: Any) -> None:
 
     [record] = caplog.records
     assert record.getMessage() == "Not Found: /missing/"
-    assert record.request_id == response["X-Request-ID"]  # type: ignore[attr-defined]
+    assert record.request_id == response["X-Request-ID"]
     assert response._has_been_logged  # type: ignore[attr-defined]  # Django will not log again
 
 

@@ -15,7 +15,6 @@ from typing import Any
 from django.core.checks import Warning
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.module_loading import import_string
-from rest_framework.settings import api_settings
 
 from drf_hardening import names
 from drf_hardening.checks._common import Messages, rest_framework_settings
@@ -73,7 +72,9 @@ def check_basic_authentication_views(**kwargs: Any) -> Messages:
         patterns = get_resolver().url_patterns
     except Exception:  # Django's own URL checks report a URLconf that does not load.
         return []
-    defaults = list(api_settings.DEFAULT_AUTHENTICATION_CLASSES)
+    # Here, not at import: rest_framework.views reads DRF's settings when it is imported.
+    from rest_framework.views import APIView
+
     found = []
     for route, callback in _views(patterns):
         cls = getattr(callback, "cls", None)  # APIView.as_view() and viewsets set it
@@ -81,8 +82,8 @@ def check_basic_authentication_views(**kwargs: Any) -> Messages:
             continue
         initkwargs = getattr(callback, "initkwargs", None) or {}
         classes = initkwargs.get("authentication_classes", cls.authentication_classes)
-        # Views on the default classes are W083's.
-        if list(classes) != defaults and any(map(_is_drf_basic, classes)):
+        # A view that inherits the default classes is W083's.
+        if classes is not APIView.authentication_classes and any(map(_is_drf_basic, classes)):
             found.append(f"{cls.__module__}.{cls.__qualname__} ({route})")
     if not found:
         return []
