@@ -187,7 +187,10 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's sync API runs an event loop in this thread while it is open,
+# and Django's async_to_sync (an async-capable middleware, AsyncClient) refuses to run in a
+# thread with a running loop; tests in other modules must not inherit it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (no ``playwright install``)."""
     executable = chromium_path()
