@@ -27,6 +27,12 @@ CASES = [
     ("TRUSTED_PROXIES", -1, ["10.0.0.0/8", "2001:db8::/32"], "E027"),
     ("IPV6_PREFIX_LENGTH", "/64", 48, "E028"),
     ("THROTTLE_CACHE", "throttles", "default", "E023"),
+    (
+        "THROTTLE_STORE",
+        {"URL": "redis://h:6379/0", "CLUSTER_NODES": []},
+        {"URL": "valkey://h/1"},
+        "E035",
+    ),
     ("THROTTLE_FAIL_OPEN", "false", False, "E031"),
     ("THROTTLE_TIMEOUT", "0.25", 1, "E032"),
     ("RATELIMIT_HEADERS", 0, False, "E033"),

@@ -154,19 +154,44 @@ def test_redis_stopped_fails_closed(server: RedisServer, client, settings) -> No
     assert statuses(client, 1) == [200]
 
 
-def test_django_redis_style_settings_are_understood() -> None:
+def test_django_redis_client_is_reused(server: RedisServer, settings: Any) -> None:
+    pytest.importorskip("django_redis", reason="the test group installs django-redis")
+    settings.CACHES = {
+        "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": server.url}
+    }
+    store = stores.get_store(caches["default"])
+    assert isinstance(store, redis_store.RedisStore)
+    backend: Any = caches["default"]
+    assert store.client.connection_pool is backend.client.get_client().connection_pool
+    assert [store.decide("k", 2, 60_000, 1_000_000, hit=True)[0] for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
+    assert raw(server).keys() == [b":1:{k}"]
+
+
+def test_redis_cache_without_its_private_attributes_is_refused(server, settings, client) -> None:
+    settings.DRF_HARDENING = {"THROTTLE_FAIL_OPEN": False}
+    cache: Any = caches["default"]
+    del cache._servers
+    store = stores.get_store(cache)
+    assert isinstance(store, stores.BrokenStore)
+    assert "_servers" in str(store.error)
+    assert statuses(client, 1) == [503]  # THROTTLE_FAIL_OPEN decides, never a 500
+
+
+def test_django_redis_shard_client_is_refused() -> None:
+    class ShardClient:
+        def get_client(self, write: bool = True) -> None:
+            raise AssertionError("never called")
+
     class FakeDjangoRedis:
-        _server = "redis://127.0.0.1:1/2,redis://replica:1/2"
-        _params = {"OPTIONS": {"PASSWORD": "pw", "CONNECTION_POOL_KWARGS": {"max_connections": 5}}}
+        client = ShardClient()
 
     FakeDjangoRedis.__module__ = "django_redis.cache"
-    url, options = stores.redis_settings(FakeDjangoRedis())  # type: ignore[arg-type,misc]
-    assert url == "redis://127.0.0.1:1/2"
-    assert options == {"max_connections": 5, "password": "pw"}
-    FakeDjangoRedis._params = {"OPTIONS": {}}
-    assert stores.redis_settings(FakeDjangoRedis())[1] == {}  # type: ignore[arg-type,index]
-    FakeDjangoRedis._server = ["redis://127.0.0.1:1/3"]  # type: ignore[assignment]
-    assert stores.redis_settings(FakeDjangoRedis())[0] == "redis://127.0.0.1:1/3"  # type: ignore[arg-type,index]
+    with pytest.raises(stores.StoreError, match="ShardClient"):
+        stores.cache_client(FakeDjangoRedis())  # type: ignore[arg-type]
 
 
 def _hammer(url: str, barrier: Any, attempts: int, results: Any) -> None:

@@ -229,6 +229,13 @@ class Key(Generic[T]):
 _ttl = _optional(_duration(zero=False))
 
 
+def _throttle_store(value: Any) -> str | None:
+    # Imported here: drf_hardening.throttling imports this module.
+    from drf_hardening.throttling.topology import validate_store
+
+    return validate_store(value)
+
+
 class Settings:
     """Typed, read-at-access view of ``settings.DRF_HARDENING``; invalid values read as defaults.
 
@@ -242,6 +249,8 @@ class Settings:
     IPV6_PREFIX_LENGTH = Key[int](64, _int_range(1, 128))
     # Throttling (drf_hardening.throttling).
     THROTTLE_CACHE = Key[str]("default", _cache_alias)
+    # Redis/Valkey named directly (URL, CLUSTER_NODES or SENTINELS); wins over THROTTLE_CACHE.
+    THROTTLE_STORE = Key[Mapping[str, Any] | None](None, _throttle_store)
     THROTTLE_FAIL_OPEN = Key[bool](True, _bool)
     THROTTLE_TIMEOUT = Key[float](0.25, _positive_seconds)
     RATELIMIT_HEADERS = Key[bool](True, _bool)

@@ -30,6 +30,7 @@ from drf_hardening.checks import errors as _errors
 from drf_hardening.checks import input as _input
 from drf_hardening.checks import openapi as _openapi
 from drf_hardening.checks import settings as _settings
+from drf_hardening.checks import store as _store
 from drf_hardening.checks import throttling as _throttling
 
 #: Every check function of the package, registered by ``register_checks``.
@@ -39,6 +40,7 @@ ALL_CHECKS = [
     *_settings.CHECKS,
     *_errors.CHECKS,
     *_throttling.CHECKS,
+    *_store.CHECKS,
     *_input.CHECKS,
     *_auth.CHECKS,
     *_basic.CHECKS,
@@ -46,6 +48,12 @@ ALL_CHECKS = [
 ]
 
 
+#: Checks that connect to a service: only under ``check --deploy``.
+DEPLOY_CHECKS = [*_store.DEPLOY_CHECKS]
+
+
 def register_checks() -> None:
     for check in ALL_CHECKS:
         checks.register(check, checks.Tags.security)
+    for check in DEPLOY_CHECKS:
+        checks.register(check, checks.Tags.security, deploy=True)

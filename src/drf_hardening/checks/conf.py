@@ -25,6 +25,7 @@ from drf_hardening.checks._common import (
     string_where_a_list_is_expected,
 )
 from drf_hardening.conf import KEYS, is_proxy_count
+from drf_hardening.throttling import topology
 
 RATE_HINT = "Write '<requests>/<period>', e.g. '100/minute', '50/min', '100/5m' or '1000/12h'."
 DURATION_HINT = "A timedelta, e.g. timedelta(days=30), or a number of seconds"
@@ -39,6 +40,7 @@ RULES: Mapping[str, tuple[str, str]] = {
     ),
     "IPV6_PREFIX_LENGTH": ("E028", "64 groups each IPv6 /64, what one customer usually gets."),
     "THROTTLE_CACHE": ("E023", "Name one of the CACHES aliases, or add that cache."),
+    "THROTTLE_STORE": ("E035", topology.HINT),
     "THROTTLE_FAIL_OPEN": ("E031", "True or False, not a string such as 'false'."),
     "THROTTLE_TIMEOUT": ("E032", "Seconds as a number, e.g. 0.25."),
     "RATELIMIT_HEADERS": ("E033", "True or False, not a string such as 'false'."),

@@ -1,4 +1,4 @@
-"""The Redis store: one ``EVALSHA`` of ``SCRIPT`` per decision.
+"""The Redis store: one ``EVALSHA`` of ``SCRIPT`` per decision, on any topology.
 
 Django's ``RedisCache`` builds a new redis-py client for every cache call,
 which costs about as much as a round trip (redis/redis-py#3624), so the store
@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import threading
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.cache import BaseCache
@@ -26,6 +27,7 @@ from redis.exceptions import NoScriptError
 
 from drf_hardening.conf import conf
 from drf_hardening.throttling.stores import Decision
+from drf_hardening.throttling.topology import build_client
 
 # KEYS[1]: the counter, two big-endian doubles: window start (ms) and count.
 # ARGV[1]: three doubles: now (ms), limit, period (ms; negative to only look).
@@ -103,24 +105,53 @@ def redis_client(url: str, options: dict[str, Any]) -> Any:
     return client
 
 
-class RedisStore:
-    """Django's ``RedisCache`` and django-redis: the whole decision in one script call.
+def topology_client(store: Mapping[str, Any]) -> Any:
+    """The client of a ``THROTTLE_STORE``, one per configuration and process."""
+    timeout = conf.THROTTLE_TIMEOUT
+    config = ("THROTTLE_STORE", repr(store), timeout)
+    with _clients_lock:
+        client = _clients.get(config)
+        if client is None:
+            client = _clients[config] = build_client(store, timeout)
+    return client
 
-    Made once per cache object and settings (``stores.get_store``), so what does
-    not change between decisions (the client, the key prefix) is worked out here.
+
+def topology_store(cache: BaseCache, store: Mapping[str, Any]) -> RedisStore:
+    """The store of a ``THROTTLE_STORE``; ``cache`` is only what ``get_cache()`` returns."""
+    return RedisStore(cache, topology_client(store), key_prefix="drfh:throttle:{")
+
+
+def _no_script_errors(client: Any) -> tuple[type[Exception], ...]:
+    # django-valkey's client raises valkey-py's NoScriptError, a class of its own.
+    errors: list[type[Exception]] = [NoScriptError]
+    if type(client).__module__.startswith("valkey"):
+        from valkey.exceptions import NoScriptError as ValkeyNoScriptError
+
+        errors.append(ValkeyNoScriptError)
+    return tuple(errors)
+
+
+class RedisStore:
+    """Redis or Valkey, any topology: the whole decision in one script call.
+
+    Made once per cache object and settings (``stores.get_store``), or per
+    ``THROTTLE_STORE`` (``topology_store``), so what does not change between
+    decisions (the client, the key prefix) is worked out here. On a
+    ``RedisCluster`` client, redis-py routes the call by its one key.
     """
 
-    def __init__(self, cache: BaseCache, url: str, options: dict[str, Any]) -> None:
+    def __init__(self, cache: BaseCache, client: Any, key_prefix: str | None = None) -> None:
         self.cache = cache
-        self.client = redis_client(url, options)
+        self.client = client
+        self.no_script = _no_script_errors(client)
         # execute_command() is what evalsha() calls, less a layer of Python.
-        self.execute = self.client.execute_command
+        self.execute = client.execute_command
         # "{...}" is a hash tag: Redis Cluster puts the key in the slot of what is
         # inside, so the script's one key never crosses slots whatever the prefix.
         # With Django's own key function the prefix is fixed; a custom KEY_FUNCTION
         # is called for every key, as the cache itself would.
-        self.key_prefix: str | None = None
-        if cache.key_func is default_key_func:
+        self.key_prefix: str | None = key_prefix
+        if key_prefix is None and cache.key_func is default_key_func:
             self.key_prefix = str(cache.make_key("{"))
 
     def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
@@ -129,7 +160,7 @@ class RedisStore:
         arg = _pack_arg(now_ms, limit, period_ms if hit else -period_ms)
         try:
             reply = self.execute("EVALSHA", SCRIPT_SHA, 1, redis_key, arg)
-        except NoScriptError:  # first use on this server, or after SCRIPT FLUSH/a restart
+        except self.no_script:  # first use on this server, or after SCRIPT FLUSH/a restart
             reply = self.execute("EVAL", SCRIPT, 1, redis_key, arg)
         if type(reply) is int:
             used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)

@@ -8,7 +8,8 @@ counted (as in DRF), so hammering does not extend a lockout. The state is two
 numbers per key, whatever the rate. docs/throttling.md states what this
 guarantees over any rolling window.
 
-- ``RedisStore`` (Django's ``RedisCache`` and django-redis, in ``redis_store``):
+- ``RedisStore`` (``THROTTLE_STORE``, Django's ``RedisCache``, django-redis and
+  django-valkey, in ``redis_store``; which client it drives: ``clients``):
   one ``EVALSHA`` of a Lua script per decision, on a redis-py client built once
   per process and configuration, with short socket timeouts.
 - ``CounterStore`` (memcached): atomic ``incr``, and ``add`` to open a window.
@@ -31,11 +32,29 @@ from typing import Any, NamedTuple, Protocol
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
-from django.core.cache.backends.redis import RedisCache
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 from drf_hardening.conf import conf
+from drf_hardening.throttling.clients import (
+    CLIENT_BACKENDS,
+    SUPPORTED_CLIENTS,
+    BrokenStore,
+    StoreError,
+    cache_client,
+    redis_settings,
+    store_setting,
+)
+
+__all__ = [
+    "CLIENT_BACKENDS",
+    "SUPPORTED_CLIENTS",
+    "BrokenStore",
+    "StoreError",
+    "cache_client",
+    "redis_settings",
+    "store_setting",
+]
 
 
 class Decision(NamedTuple):
@@ -152,24 +171,6 @@ class CounterStore:
         return Decision(count < limit, count, left)
 
 
-def redis_settings(cache: BaseCache) -> tuple[str, dict[str, Any]] | None:
-    """The URL and connection options of a Redis-backed cache, or ``None``."""
-    if isinstance(cache, RedisCache):
-        servers: list[str] = cache._servers  # type: ignore[attr-defined]
-        ignored = {"pool_class", "parser_class", "serializer"}
-        options = {k: v for k, v in cache._options.items() if k not in ignored}  # type: ignore[attr-defined]
-        return servers[0], options
-    if type(cache).__module__.startswith("django_redis"):
-        server: Any = cache._server  # type: ignore[attr-defined]
-        url = server.split(",")[0] if isinstance(server, str) else server[0]
-        opts: dict[str, Any] = cache._params.get("OPTIONS") or {}  # type: ignore[attr-defined]
-        options = dict(opts.get("CONNECTION_POOL_KWARGS") or {})
-        if opts.get("PASSWORD"):
-            options["password"] = opts["PASSWORD"]
-        return url.strip(), options
-    return None
-
-
 # Stores are made once and kept, since what they work out (a Redis client, a key
 # prefix) is the cost of a decision; a changed CACHES or DRF_HARDENING
 # (override_settings, the settings fixture) starts a new generation of them.
@@ -184,6 +185,20 @@ def _settings_changed(setting: str, **kwargs: Any) -> None:
         generation += 1
 
 
+def _store_for(cache: BaseCache, client: Any) -> Store:
+    if client is not None:
+        from drf_hardening.throttling.redis_store import RedisStore
+
+        return RedisStore(cache, client)
+    if isinstance(cache, BaseMemcachedCache):
+        return CounterStore(cache)
+    if isinstance(cache, LocMemCache) and all(
+        hasattr(cache, name) for name in ("_lock", "_cache", "_has_expired", "_set")
+    ):
+        return LocMemStore(cache)
+    return LocalStore(cache)
+
+
 def get_store(cache: BaseCache) -> Store:
     """The store for ``cache``, made on first use and kept on the cache object.
 
@@ -194,20 +209,12 @@ def get_store(cache: BaseCache) -> Store:
     if kept is not None and kept[1] == generation:
         return kept[0]
     store: Store
-    redis = redis_settings(cache)
-    if redis is not None:
-        # Imported here: redis-py is an optional dependency (the "redis" extra).
-        from drf_hardening.throttling.redis_store import RedisStore
-
-        store = RedisStore(cache, *redis)
-    elif isinstance(cache, BaseMemcachedCache):
-        store = CounterStore(cache)
-    elif isinstance(cache, LocMemCache) and all(
-        hasattr(cache, name) for name in ("_lock", "_cache", "_has_expired", "_set")
-    ):
-        store = LocMemStore(cache)
+    try:
+        client = cache_client(cache)
+    except StoreError as exc:
+        store = BrokenStore(cache, exc)
     else:
-        store = LocalStore(cache)
+        store = _store_for(cache, client)
     cache._drf_hardening_store = (store, generation)  # type: ignore[attr-defined]
     return store
 
@@ -223,7 +230,15 @@ def default_store() -> tuple[Store, str]:
     found: tuple[int, tuple[Store, str]] | None = getattr(per_thread, "default", None)
     if found is None or found[0] != generation:
         alias = conf.THROTTLE_CACHE
-        found = per_thread.default = (generation, (get_store(caches[alias]), f"cache {alias!r}"))
+        topology = store_setting()
+        if topology is not None:
+            from drf_hardening.throttling.redis_store import topology_store
+            from drf_hardening.throttling.topology import describe
+
+            made: tuple[Store, str] = (topology_store(caches[alias], topology), describe(topology))
+        else:
+            made = (get_store(caches[alias]), f"cache {alias!r}")
+        found = per_thread.default = (generation, made)
     return found[1]
 
 
