@@ -30,8 +30,10 @@ demo: $(VENV)/.demo-installed
 	$(BIN)/python example_project/manage.py runserver 127.0.0.1:8000
 
 ## make test: the whole suite: the tox matrix, lint, types, docs, package, coverage
+## Two environments at a time (the machines have 2 cores; the suites wait on real servers
+## much of the time); each environment's output is printed whole when it ends.
 test: $(VENV)/.tox-installed
-	$(BIN)/tox run
+	$(BIN)/tox run-parallel --parallel 2 --parallel-no-spinner
 
 clean:
 	rm -rf $(VENV) .tox build dist site .coverage .coverage.*

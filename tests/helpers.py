@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import django
 from django.core.checks import CheckMessage
 
 from drf_hardening.checks import ALL_CHECKS
@@ -69,3 +70,10 @@ def expect_error(response: Any, error_format: str, status: int, code: str, messa
     assert got["message"] == message
     if error_format != "drf":
         assert got["code"] == code
+
+
+#: An ``ADMINS`` value every supported Django reads: Django 6.0 deprecates the
+#: ``(name, address)`` pairs that Django 5.2 requires.
+ADMINS: list[Any] = (
+    ["ops@example.com"] if django.VERSION >= (6, 0) else [("Ops", "ops@example.com")]
+)

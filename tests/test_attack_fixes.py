@@ -71,7 +71,8 @@ CACHES = {"default": {
 }}
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
-ADMINS = [("Ops", "ops@example.com")]
+import django
+ADMINS = ["ops@example.com"] if django.VERSION >= (6, 0) else [("Ops", "ops@example.com")]
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["MAIL_DIR"]
 

@@ -24,6 +24,7 @@ from drf_hardening.presets.logging import (
     LOG_FILE_MAX_BYTES,
     logging_preset,
 )
+from tests.helpers import ADMINS
 from tests.test_exceptions import REQUEST_ID_MIDDLEWARE
 
 LOGGERS = [
@@ -298,7 +299,7 @@ FLOOD = "/api/echo/?" + "&".join(f"p{i}=x" for i in range(1001))
 
 @pytest.fixture
 def admins(settings: Any) -> None:
-    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.ADMINS = ADMINS
     settings.DEBUG = False
 
 

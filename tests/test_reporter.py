@@ -33,6 +33,7 @@ from drf_hardening.logging.reporter import (
     query_items,
 )
 from drf_hardening.presets.logging import MAIL_ADMINS_HANDLER, logging_preset
+from tests.helpers import ADMINS
 
 SECRETS = ("S3CR3T-token-value", "hunter2-password", "k3y-value")
 QUERY = f"access_token={SECRETS[0]}&page=2&password={SECRETS[1]}&X-Api-Key={SECRETS[2]}&q=milk"
@@ -160,7 +161,7 @@ def test_safe_reporter_survives_a_query_parameter_flood(settings: Any) -> None:
 @pytest.fixture
 def mail_handler(settings: Any) -> Any:
     """The logging preset's mail handler on django.request, as dictConfig builds it."""
-    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.ADMINS = ADMINS
     settings.DEBUG = False
     settings.REST_FRAMEWORK = {"NUM_PROXIES": 0, "EXCEPTION_HANDLER": names.EXCEPTION_HANDLER}
     settings.MIDDLEWARE = [names.REQUEST_ID_MIDDLEWARE]
