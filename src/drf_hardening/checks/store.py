@@ -79,11 +79,13 @@ def check_throttle_cache_backend(**kwargs: Any) -> Messages:
 
 def check_store_reachable(**kwargs: Any) -> Messages:
     """``E038``/``E039`` (``check --deploy``): one connection to the store, as requests will."""
-    store, name = stores.default_store()
-    client = getattr(store, "client", None)
-    if client is None:
-        return []  # not Redis: nothing to connect to
+    name = "the throttle cache"
     try:
+        # Building the client parses its URL too: a bad one is this error, not a crash.
+        store, name = stores.default_store()
+        client = getattr(store, "client", None)
+        if client is None:
+            return []  # not Redis: nothing to connect to
         client.execute_command("PING")
         info = None if hasattr(client, "get_nodes") else client.execute_command("INFO", "cluster")
     except Exception as exc:  # whatever the client raises, the store is not usable

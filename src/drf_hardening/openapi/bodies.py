@@ -172,7 +172,8 @@ def _pointers(
     if node.items is not None:
         yield from _pointers(node.items, None, pattern + "/[^/]+")
     if node.unknown:
-        yield None, pattern + "/[^/]+", node.unknown, False
+        # An unknown field's name may be any JSON key, the empty one included ("#/").
+        yield None, pattern + "/[^/]*", node.unknown, False
     if node.any_code:
         yield None, pattern + "(/.*)?", set(), True
 

@@ -15,6 +15,7 @@ order instead). The returned report is also stored as the
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Mapping, MutableMapping, Sequence
 from typing import Any
@@ -38,6 +39,7 @@ NESTED: Mapping[str, frozenset[str]] = {
     "REST_FRAMEWORK": frozenset({"DEFAULT_THROTTLE_RATES"}),
     "DRF_HARDENING": frozenset(),
     "LOGGING": frozenset({"formatters", "filters", "handlers", "loggers"}),
+    "SPECTACULAR_SETTINGS": frozenset(),
 }
 REPORT_SETTING = "DRF_HARDENING_REPORT"
 #: Settings whose empty value means "not chosen": Django's default ALLOWED_HOSTS is [],
@@ -82,6 +84,7 @@ def harden(
         log_json=bool(log_json),
         django_version=(django.VERSION[0], django.VERSION[1]),
         browsable_api_renderer=_browsable_api(namespace),
+        openapi=importlib.util.find_spec("drf_spectacular") is not None,
     )
     if resolved_profile == "production" and namespace.get("DEBUG"):
         # Check E010 says so too, but no app server runs the checks: gunicorn would

@@ -60,6 +60,9 @@ class Options:
     #: Whether the renderers in force include DRF's browsable API (it needs a laxer CSP).
     #: ``None``: the profile's own renderers decide (development has it).
     browsable_api_renderer: bool | None = None
+    #: Whether drf-spectacular is installed: then the schema documents the library's errors,
+    #: headers and strict fields (``drf_hardening.openapi``).
+    openapi: bool = False
 
     @property
     def browsable_api(self) -> bool:
@@ -102,6 +105,7 @@ def build_preset(options: Options) -> Preset:
             **_headers(options),
             **_request_limits(),
             "REST_FRAMEWORK": _rest_framework(options),
+            **_openapi(options),
             "DRF_HARDENING": {
                 "PROFILE": options.profile,
                 "TRUSTED_PROXIES": _plain(options.trusted_proxies),
@@ -220,7 +224,14 @@ def _rest_framework(options: Options) -> dict[str, Any]:
         "DEFAULT_PAGINATION_CLASS": names.PAGINATION,
         "PAGE_SIZE": 50,
         "NUM_PROXIES": options.num_proxies,
+        **({"DEFAULT_SCHEMA_CLASS": names.SCHEMA_CLASS} if options.openapi else {}),
     }
+
+
+def _openapi(options: Options) -> dict[str, Any]:
+    # Request bodies need their own components to say that strict serializers refuse
+    # unknown fields (check drf_hardening.W101).
+    return {"SPECTACULAR_SETTINGS": {"COMPONENT_SPLIT_REQUEST": True}} if options.openapi else {}
 
 
 def _middleware(options: Options) -> list[tuple[str, tuple[str, ...]]]:

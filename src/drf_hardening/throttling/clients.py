@@ -31,7 +31,7 @@ class BrokenStore:
     that runs no checks still never answers a 500 and logs it once per episode.
     """
 
-    def __init__(self, cache: BaseCache, error: StoreError) -> None:
+    def __init__(self, cache: BaseCache, error: Exception) -> None:
         self.cache = cache
         self.error = error
 

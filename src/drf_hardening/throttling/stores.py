@@ -211,7 +211,7 @@ def get_store(cache: BaseCache) -> Store:
     store: Store
     try:
         client = cache_client(cache)
-    except StoreError as exc:
+    except (StoreError, ValueError) as exc:  # ValueError: redis-py refuses the LOCATION's URL
         store = BrokenStore(cache, exc)
     else:
         store = _store_for(cache, client)
