@@ -13,6 +13,31 @@ pytest_plugins = ["tests.services"]
 hypothesis_settings.register_profile("drf_hardening", deadline=None, derandomize=True)
 hypothesis_settings.load_profile("drf_hardening")
 
+#: Modules that start whole projects, app servers or server topologies as processes. What
+#: they prove does not depend on the Python, Django or DRF version, and they are most of
+#: the suite's time, so tox runs them in one environment of the matrix (py311-dj52; the
+#: others deselect them with ``-m "not processes"``). Locally, plain pytest runs them all.
+PROCESS_MODULES = frozenset(
+    {
+        "tests.test_scaling_topologies",
+        "tests.test_scaling_failover",
+        "tests.test_first_hour",
+        "tests.test_attack_fixes",
+        "tests.test_bad_host",
+        "tests.test_hardened_project",
+        "tests.openapi.test_schemathesis",
+        "tests.openapi.test_client",
+        "tests.tokens.test_leak",
+    }
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__ in PROCESS_MODULES:
+            item.add_marker(pytest.mark.processes)
+
 
 @pytest.fixture(params=ERROR_FORMATS)
 def error_format(request: pytest.FixtureRequest, settings: Any) -> str:
