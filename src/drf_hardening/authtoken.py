@@ -21,17 +21,17 @@ existing tokens over without logging anybody out); see docs/tokens.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Mapping
+from typing import Any
 
 from rest_framework.authtoken import views
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from drf_hardening.logging.events import log_event
+from drf_hardening.parsers import project_parsers
 from drf_hardening.throttling import LoginRateThrottle
 from drf_hardening.throttling.guard import record_auth_failure
 
@@ -44,11 +44,7 @@ class ObtainAuthToken(views.ObtainAuthToken):
     username_field = "username"
 
     def get_parsers(self) -> list[BaseParser]:
-        # DRF's view hard-codes the form and multipart parsers; a JSON-only API should
-        # not accept its passwords in any other body (read at request time).
-        # api_settings has imported the dotted paths; the stubs type them as strings.
-        parser_classes = cast("Sequence[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES)
-        return [parser() for parser in parser_classes]
+        return project_parsers()
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:

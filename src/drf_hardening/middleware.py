@@ -39,6 +39,29 @@ __all__ = [
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
+class SyncAndAsyncMiddleware:
+    """The skeleton of the library's middleware: sync- and async-capable, no adapter.
+
+    Django's async handler wraps a sync-only middleware in ``sync_to_async`` on every
+    request; one that declares both and marks itself a coroutine function when the
+    next layer is one is called directly (django-cors-headers' ``middleware.py`` is
+    the model). Subclasses write ``__call__`` (sync) and ``__acall__`` (async) over
+    the same steps.
+    """
+
+    sync_capable = True
+    async_capable = True
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.async_mode = iscoroutinefunction(get_response)
+        if self.async_mode:
+            markcoroutinefunction(self)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        raise NotImplementedError
+
+
 class ContentSecurityPolicyMiddleware(MiddlewareMixin):
     """Send ``DRF_HARDENING["CONTENT_SECURITY_POLICY"]`` on responses that set none.
 
@@ -57,7 +80,7 @@ class ContentSecurityPolicyMiddleware(MiddlewareMixin):
         return response
 
 
-class RequestIDMiddleware:
+class RequestIDMiddleware(SyncAndAsyncMiddleware):
     """Give every request an id: in the response header, error bodies and log records.
 
     The id comes from the ``DRF_HARDENING["REQUEST_ID_HEADER"]`` request header
@@ -69,15 +92,6 @@ class RequestIDMiddleware:
     other middleware's responses and log records carry it too: the HTTPS redirect,
     and the 400 (and its log line) for a ``Host`` outside ``ALLOWED_HOSTS``.
     """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if self.async_mode:
@@ -131,7 +145,7 @@ class RequestIDMiddleware:
         return response
 
 
-class ChunkedBodyMiddleware:
+class ChunkedBodyMiddleware(SyncAndAsyncMiddleware):
     """Read a body sent with ``Transfer-Encoding: chunked`` and no length, or answer 411.
 
     Django takes the body's length from ``Content-Length``; without one it reads
@@ -147,15 +161,6 @@ class ChunkedBodyMiddleware:
     Put it early in ``MIDDLEWARE``, before anything that reads the body
     (``CsrfViewMiddleware`` reads form posts): right after the failed-auth guard.
     """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if self.async_mode:

@@ -21,8 +21,8 @@ A drop-in for ``rest_framework.parsers.JSONParser`` (the presets use it). It
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import IO, Any
+from collections.abc import Mapping, Sequence
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -67,3 +67,14 @@ class JSONParser(parsers.JSONParser):
             # ValueError covers bad syntax, bad UTF-8 and duplicate keys; LookupError
             # an unknown charset. No detail is kept: the message is always the same.
             raise ParseError(MALFORMED) from None
+
+
+def project_parsers() -> list[parsers.BaseParser]:
+    """The project's ``DEFAULT_PARSER_CLASSES``, read at request time, as parser instances.
+
+    For the login views: DRF's ``ObtainAuthToken`` hard-codes the form and multipart
+    parsers, and a JSON-only API should not accept its passwords in any other body.
+    """
+    # api_settings has imported the dotted paths; the stubs type them as strings.
+    classes = cast("Sequence[type[parsers.BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES)
+    return [parser() for parser in classes]

@@ -7,8 +7,7 @@ their own tokens (another user's id is a 404, as an id that does not exist).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from drf_hardening.logging.events import log_event
+from drf_hardening.parsers import project_parsers
 from drf_hardening.throttling import LoginRateThrottle
 from drf_hardening.throttling.guard import record_auth_failure
 from drf_hardening.tokens.authentication import TokenAuthentication
@@ -82,9 +82,7 @@ class LoginView(generics.GenericAPIView[AuthToken]):
     username_field = "username"
 
     def get_parsers(self) -> list[BaseParser]:
-        # The project's parsers, read at request time (JSON only under harden()).
-        parser_classes = cast("Sequence[type[BaseParser]]", api_settings.DEFAULT_PARSER_CLASSES)
-        return [parser() for parser in parser_classes]
+        return project_parsers()
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         serializer = self.get_serializer(data=request.data)
