@@ -109,9 +109,15 @@ def test_interval_zero_writes_every_request(
     assert row.last_used == frozen.time
 
 
+def swap_last_distinct(token: str) -> str:
+    """``token`` with its last two different neighbours swapped (equal ones would be no change)."""
+    i = max(i for i in range(1, len(token)) if token[i - 1] != token[i])
+    return token[: i - 1] + token[i] + token[i - 1] + token[i + 1 :]
+
+
 @pytest.mark.parametrize(
     "mangle",
-    [lambda t: t[:-1], lambda t: t[:20], lambda t: t[:-2] + t[-1] + t[-2],
+    [lambda t: t[:-1], lambda t: t[:20], lambda t: swap_last_distinct(t),
      lambda t: t[:10] + ("A" if t[10] != "A" else "B") + t[11:], lambda t: t + "A",
      lambda t: t.replace("_", ""), lambda t: "x" * 300],
     ids=["last-char-lost", "half", "swap", "typo", "extra-char", "no-separators", "garbage"],
