@@ -210,9 +210,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Public under the development profile, staff only under production (tasks.permissions).
     "SERVE_PERMISSIONS": ["tasks.permissions.DocsAccess"],
-    # Basic lets a staff member's browser open the docs pages (it prompts for the password).
+    # Basic lets a staff member's browser open the docs pages (it prompts for the password):
+    # the library's, which applies the login limits before it hashes a password (W084).
     "SERVE_AUTHENTICATION": [
-        "rest_framework.authentication.BasicAuthentication",
+        "drf_hardening.authentication.BasicAuthentication",
         "drf_hardening.tokens.authentication.TokenAuthentication",
     ],
     # Separate request components: read-only fields (id, owner) are not in request bodies.
