@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -132,10 +133,10 @@ def demo_environment(database: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    directory = tmp_path_factory.mktemp("demo")
-    env = demo_environment(directory / "db.sqlite3")
+@contextlib.contextmanager
+def serve_demo(directory: Path, **overrides: str) -> Iterator[DemoServer]:
+    """The example as ``make demo`` serves it (migrate, seed_demo, runserver), on a free port."""
+    env = demo_environment(directory / "db.sqlite3", **overrides)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     manage = [sys.executable, str(EXAMPLE_PROJECT / "manage.py")]
@@ -157,3 +158,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         yield DemoServer(url, token.group(1), seeded.stdout, process, log)
     finally:
         stop_process(process)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with serve_demo(tmp_path_factory.mktemp("demo")) as server:
+        yield server

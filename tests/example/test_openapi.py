@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,8 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.example.conftest import EXAMPLE_PROJECT, TOKEN_PATTERN, DemoServer, demo_environment
-from tests.services import free_port, stop_process, wait_for_port
+from tests.example.conftest import EXAMPLE_PROJECT, DemoServer, serve_demo
 
 FORMATS = ["envelope", "problem", "drf"]
 ROOT = EXAMPLE_PROJECT.parent
@@ -39,30 +37,10 @@ def format_server(
 ) -> Iterator[tuple[str, DemoServer]]:
     error_format: str = request.param
     directory = tmp_path_factory.mktemp(f"openapi-{error_format}")
-    env = demo_environment(
-        directory / "db.sqlite3", EXAMPLE_ERROR_FORMAT=error_format, EXAMPLE_THROTTLE_RATES=RATES
-    )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    manage = [sys.executable, str(EXAMPLE_PROJECT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=120)
-    seeded = subprocess.run(
-        [*manage, "seed_demo", "--base-url", url],
-        env=env, check=True, timeout=120, capture_output=True, text=True,
-    )  # fmt: skip
-    token = re.search(rf"Token:\s+({TOKEN_PATTERN})", seeded.stdout)
-    assert token, seeded.stdout
-    log = directory / "server.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*manage, "runserver", f"127.0.0.1:{port}", "--noreload"],
-            env=env, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    try:
-        wait_for_port(port, timeout=30)
-        yield error_format, DemoServer(url, token.group(1), seeded.stdout, process, log)
-    finally:
-        stop_process(process)
+    with serve_demo(
+        directory, EXAMPLE_ERROR_FORMAT=error_format, EXAMPLE_THROTTLE_RATES=RATES
+    ) as server:
+        yield error_format, server
 
 
 def run_schemathesis(server: DemoServer) -> subprocess.CompletedProcess[str]:
