@@ -293,3 +293,24 @@ def test_two_caches_of_one_class_have_separate_outage_episodes(settings, monkeyp
         ("throttle_store_unavailable", own[1]),
         ("throttle_store_recovered", "cache 'a'"),
     ]
+
+
+def test_throttle_settles_the_guards_reservation_once_authenticated(settings) -> None:
+    from drf_hardening.throttling.counting import PENDING, reserve
+    from drf_hardening.throttling.guard import FailedAuthThrottle
+
+    set_rates(settings, anon="5/min")
+    guard = FailedAuthThrottle()
+    for _ in range(2):
+        reserve(guard, "guard-key")
+    _, reservation = reserve(guard, "guard-key")
+    request = anonymous_request()
+    setattr(request._request, PENDING, reservation)
+    # Not authenticated (no authenticator took the credentials): left for the guard.
+    assert throttling.AnonRateThrottle().allow_request(request, None)  # type: ignore[arg-type]
+    assert getattr(request._request, PENDING) is reservation
+    request._authenticator = object()  # an authenticator took them
+    assert throttling.AnonRateThrottle().allow_request(request, None)  # type: ignore[arg-type]
+    assert PENDING not in request._request.__dict__
+    assert cache.get("guard-key") & 0xFFFFFFFF == 2  # one of the three given back
+    assert cache.get("throttle_anon_198.51.100.7") & 0xFFFFFFFF == 2  # both decisions counted

@@ -116,3 +116,91 @@ def test_get_store_picks_redis(redis_cache) -> None:
     from drf_hardening.throttling.redis_store import RedisStore
 
     assert isinstance(get_store(caches["default"]), RedisStore)
+
+
+# --- release: the failed-auth guard gives back a reserved attempt ---------------------------
+
+
+@pytest.fixture(params=["LocMemStore", "LocalStore", "CounterStore", "RedisStore"])
+def any_store(request: pytest.FixtureRequest) -> Any:
+    """Each store, Redis included (on the session's redis-server)."""
+    if request.param == "RedisStore":
+        request.getfixturevalue("redis_cache")
+        from django.core.cache import caches
+
+        return get_store(caches["default"])
+    return {"LocMemStore": LocMemStore, "LocalStore": LocalStore, "CounterStore": CounterStore}[
+        request.param
+    ](cache)
+
+
+def reserve(store, now: int, limit: int = 3) -> int:
+    """One counted request; the start of its window, as ``counting.reserve`` works it out."""
+    decision = store.decide("k", limit, MIN, now, hit=True)
+    assert decision.allowed
+    return int(now + decision.reset_ms - MIN)
+
+
+def used(store, now: int) -> int:
+    return int(store.decide("k", 3, MIN, now, hit=False).used)
+
+
+def test_release_gives_one_back(any_store) -> None:
+    start = reserve(any_store, 1_000_000)
+    reserve(any_store, 1_000_000)
+    reserve(any_store, 1_000_000)
+    assert not any_store.decide("k", 3, MIN, 1_000_100, hit=False).allowed
+    any_store.release("k", start, MIN, 1_000_200)
+    assert used(any_store, 1_000_300) == 2
+    assert hits(any_store, 2, 1_000_400) == [True, False]
+
+
+def test_release_never_goes_below_zero(any_store) -> None:
+    start = reserve(any_store, 1_000_000)
+    for _ in range(3):
+        any_store.release("k", start, MIN, 1_000_100)
+    assert used(any_store, 1_000_200) == 0
+    assert hits(any_store, 4, 1_000_300) == [True, True, True, False]
+
+
+def test_release_after_rollover_leaves_the_new_window(any_store) -> None:
+    old = reserve(any_store, 1_000_000)
+    new = reserve(any_store, 1_000_000 + MIN + 5_000)  # the next window, opened by another
+    assert new != old
+    any_store.release("k", old, MIN, 1_000_000 + MIN + 6_000)
+    assert used(any_store, 1_000_000 + MIN + 7_000) == 1
+
+
+def test_release_of_a_closed_window_or_missing_key_does_nothing(any_store) -> None:
+    any_store.release("k", 1_000_000, MIN, 1_000_100)  # nothing was ever counted
+    start = reserve(any_store, 1_000_000)
+    reserve(any_store, 1_000_000)
+    any_store.release("k", start, MIN, start + MIN)  # the window has just closed
+    assert used(any_store, start + MIN - 1) == 2
+
+
+def test_counter_store_undoes_a_decr_that_met_a_new_window(monkeypatch) -> None:
+    store = CounterStore(cache)
+    start = reserve(store, 1_000_000)
+    real_decr = cache.decr
+
+    def decr_after_rollover(key, delta=1, version=None):
+        cache.set(key, (5_000 << 32) | 1, 60)  # expired, and another worker opened a window
+        return real_decr(key, delta, version)
+
+    monkeypatch.setattr(cache, "decr", decr_after_rollover)
+    store.release("k", start, MIN, 1_000_100)
+    assert cache.get("k") == (5_000 << 32) | 1
+
+
+def test_counter_store_release_of_a_key_expiring_meanwhile(monkeypatch) -> None:
+    store = CounterStore(cache)
+    start = reserve(store, 1_000_000)
+
+    def decr_expired(key, delta=1, version=None):
+        cache.delete(key)
+        raise ValueError("missing")
+
+    monkeypatch.setattr(cache, "decr", decr_expired)
+    store.release("k", start, MIN, 1_000_100)
+    assert cache.get("k") is None

@@ -12,19 +12,33 @@ in the numbers, which is why the lookups are written out here.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rest_framework import throttling
 
 from drf_hardening.conf import conf
 from drf_hardening.throttling import events, stores
-from drf_hardening.throttling.stores import Decision, default_store, find_store
+from drf_hardening.throttling.stores import Decision, Store, default_store, find_store
 
 if TYPE_CHECKING:
     from drf_hardening.throttling.throttles import SimpleRateThrottle
 
 #: DRF's class attribute: a throttle whose ``cache`` is still this one counts on THROTTLE_CACHE.
 DRF_DEFAULT_CACHE = throttling.SimpleRateThrottle.cache
+#: The attribute of a Django request holding the guard's ``Reservation`` until it is settled.
+PENDING = "_drf_hardening_reservation"
+
+
+class Reservation(NamedTuple):
+    """One attempt the failed-auth guard counted before the view, to give back on success."""
+
+    store: Store
+    name: str
+    key: str
+    start_ms: int  # the window it was counted in: a release never reaches another one
+    period_ms: int
+    timer: Callable[[], float]  # the guard's clock, which judges whether that window is over
 
 
 def count(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision | None:
@@ -52,14 +66,83 @@ def count(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision 
     try:
         decision = store.decide(key, limit, duration * 1000, int(now * 1000), hit)
     except Exception as exc:  # a store outage must never become a 500
-        outcome = "allowed" if conf.THROTTLE_FAIL_OPEN else "refused"
-        events.report_failure(
-            name,
-            f"Throttle store ({name}) failed; requests are {outcome} until it answers "
-            "(THROTTLE_FAIL_OPEN).",
-            exc,
-        )
+        store_failed(name, exc)
         return None
     if events.failing:  # else nothing can have recovered: no call
         events.report_success(name)
+    return decision
+
+
+def store_failed(name: str, exc: Exception) -> None:
+    """Log the outage of the store ``name`` once per episode."""
+    outcome = "allowed" if conf.THROTTLE_FAIL_OPEN else "refused"
+    events.report_failure(
+        name,
+        f"Throttle store ({name}) failed; requests are {outcome} until it answers "
+        "(THROTTLE_FAIL_OPEN).",
+        exc,
+    )
+
+
+def store_of(throttle: SimpleRateThrottle) -> tuple[Store, str]:
+    """The store ``count`` counts ``throttle`` on, and its name."""
+    if throttle.cache is DRF_DEFAULT_CACHE:
+        return default_store()
+    return find_store(throttle.cache)
+
+
+def reserve(throttle: SimpleRateThrottle, key: str) -> tuple[Decision | None, Reservation | None]:
+    """Count an attempt on ``key`` now, in one step; the ``Reservation`` when it was allowed."""
+    decision = count(throttle, key)
+    if decision is None or not decision.allowed:
+        return decision, None
+    period_ms = (throttle.duration or 0) * 1000  # set: count() returned a decision
+    # Every store answers reset_ms = window start + period - now, exactly.
+    start_ms = int(throttle.now * 1000) + decision.reset_ms - period_ms
+    store, name = store_of(throttle)
+    return decision, Reservation(store, name, key, start_ms, period_ms, throttle.timer)
+
+
+def release(reservation: Reservation) -> None:
+    """Give the reserved attempt back; an outage is logged, never raised."""
+    store, name, key, start_ms, period_ms, timer = reservation
+    try:
+        store.release(key, start_ms, period_ms, int(timer() * 1000))
+    except Exception as exc:  # the attempt stays counted: the safe side
+        store_failed(name, exc)
+
+
+def count_releasing(throttle: SimpleRateThrottle, key: str, request: Any) -> Decision | None:
+    """``count``, settling the guard's reservation of ``request`` on the way.
+
+    Authentication succeeded (an authenticator took the credentials): the
+    reserved attempt goes back in the same round trip as this decision when
+    both keys are on one Redis store (a pipeline), else right after it. Not
+    authenticated (yet): the guard settles it after the response.
+    """
+    if getattr(request, "_authenticator", None) is None:
+        return count(throttle, key)
+    reservation: Reservation = getattr(request, "_request", request).__dict__.pop(PENDING)
+    store, name = store_of(throttle)
+    both = getattr(store, "decide_releasing", None)  # RedisStore's pipeline
+    limit, duration = throttle.num_requests, throttle.duration
+    if (
+        store is not reservation.store
+        or both is None
+        or limit is None
+        or duration is None
+        or reservation.timer() * 1000 >= reservation.start_ms + reservation.period_ms
+    ):  # two stores, not Redis, a malformed rate, or that window is over (nothing to give)
+        counted = count(throttle, key)
+        release(reservation)
+        return counted
+    now = throttle.now = throttle.timer()
+    try:
+        decision: Decision = both(
+            key, limit, duration * 1000, int(now * 1000), reservation.key, reservation.start_ms
+        )
+    except Exception as exc:  # an outage, as in count() (the release may or may not have run)
+        store_failed(name, exc)
+        return None
+    # No report_success(): reserve() just succeeded on this store, and reported it.
     return decision

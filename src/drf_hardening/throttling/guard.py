@@ -14,6 +14,15 @@ guessing any), or a request passed to ``record_auth_failure`` (the login view
 does so for a wrong username or password). ``FAILED_AUTH_RATE = None``
 switches the guard off.
 
+Concurrent guesses cannot outrun it: a request carrying credentials reserves
+its attempt before the view, in one atomic step (``counting.reserve``), so at
+most ``FAILED_AUTH_RATE`` of them reach authentication per window, however many
+arrive at once. A failure keeps the reservation (one round trip in all); a
+success gives it back: in the pipeline of the first throttle that decides after
+authentication (``counting.count_releasing``: no extra round trip), else after
+the response (one round trip, only then). Requests without credentials only
+look; a failure reported by ``record_auth_failure`` is counted after the view.
+
 Place it early in ``MIDDLEWARE``: right after ``RequestIDMiddleware``, so the
 429 carries a request id and costs nothing else.
 """
@@ -30,7 +39,7 @@ from rest_framework import exceptions
 from drf_hardening.conf import conf
 from drf_hardening.exceptions import error_response
 from drf_hardening.throttling import events
-from drf_hardening.throttling.counting import count
+from drf_hardening.throttling.counting import PENDING, Reservation, count, release, reserve
 from drf_hardening.throttling.throttles import SimpleRateThrottle, ThrottleStoreUnavailable
 
 SCOPE = "failed_auth"
@@ -79,18 +88,39 @@ class FailedAuthGuardMiddleware:
         if throttle.rate is None:
             return self.get_response(request)
         key = throttle.get_cache_key(request, None)
-        # Look only: most clients never fail, so most requests write nothing.
-        decision = throttle.decision = count(throttle, key, hit=False)
+        reservation = None
+        if "HTTP_AUTHORIZATION" in request.META:
+            decision, reservation = reserve(throttle, key)
+        else:  # look only: a client that sends no credentials is guessing none
+            decision = count(throttle, key, hit=False)
+        throttle.decision = decision
         if decision is None:
             if not conf.THROTTLE_FAIL_OPEN:
                 return error_response(request, ThrottleStoreUnavailable())
         elif not decision.allowed:
             events.log_throttled(request, SCOPE)
             return error_response(request, exceptions.Throttled(throttle.wait()))
+        if reservation is not None:
+            setattr(request, PENDING, reservation)
         response = self.get_response(request)
-        if self.is_failure(request, response):
-            count(throttle, key, hit=True)
+        self.settle(request, response, throttle, key)
         return response
+
+    def settle(
+        self,
+        request: HttpRequest,
+        response: HttpResponseBase,
+        throttle: FailedAuthThrottle,
+        key: str,
+    ) -> None:
+        """Keep a failure's reservation, give a success's back, count an unreserved failure."""
+        pending: Reservation | None = request.__dict__.pop(PENDING, None)
+        failed = self.is_failure(request, response)
+        if pending is not None:  # no throttle gave it back: the outcome decides now
+            if not failed:
+                release(pending)
+        elif failed:  # no reservation, or a throttle gave it back before the view failed
+            count(throttle, key, hit=True)
 
     def is_failure(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         """A request passed to ``record_auth_failure``, or a 401 to one with credentials."""

@@ -70,7 +70,23 @@ return -(count * (period + 1) + left)
 """
 SCRIPT_SHA = hashlib.sha1(SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
+# The guard's release (``Store.release``): one less in KEYS[1] if its window is
+# the one that opened at ARGV[1] (a big-endian double, compared as bytes) and it
+# counts more than zero; a window that rolled over, or expired, is left alone.
+RELEASE = """
+local value = redis.call('GET', KEYS[1])
+if value and #value == 16 and string.sub(value, 1, 8) == ARGV[1] then
+  local count = struct.unpack('>d', value, 9)
+  if count > 0 then
+    redis.call('SET', KEYS[1], ARGV[1] .. struct.pack('>d', count - 1), 'KEEPTTL')
+  end
+end
+return 0
+"""
+RELEASE_SHA = hashlib.sha1(RELEASE.encode(), usedforsecurity=False).hexdigest()
+
 _pack_arg = struct.Struct(">ddd").pack
+_pack_start = struct.Struct(">d").pack
 
 _clients: dict[tuple[Any, ...], Any] = {}
 _clients_lock = threading.Lock()
@@ -166,5 +182,52 @@ class RedisStore:
             used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
             # What NamedTuple's own __new__ does, without its Python-level call.
             return tuple.__new__(Decision, (reply > 0, used, left))
-        allowed, used, left = reply.split(b" ")
-        return Decision(allowed == b"1", int(used), int(left))
+        return _decision(reply, period_ms)
+
+    def redis_key(self, key: str) -> str:
+        """The key ``decide`` counts ``key`` under (which writes this out, one call less)."""
+        prefix = self.key_prefix
+        return f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
+
+    def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
+        if now_ms >= start_ms + period_ms:  # that window is over: no call
+            return
+        arg = _pack_start(start_ms)
+        try:
+            self.execute("EVALSHA", RELEASE_SHA, 1, self.redis_key(key), arg)
+        except self.no_script:
+            self.execute("EVAL", RELEASE, 1, self.redis_key(key), arg)
+
+    def decide_releasing(
+        self, key: str, limit: int, period_ms: int, now_ms: int, release_key: str, start_ms: int
+    ) -> Decision:
+        """``decide(..., hit=True)`` and ``release(release_key, start_ms, ...)`` in one round trip.
+
+        The caller has checked that the released window is still open.
+
+        A pipeline, not one script: on a cluster the two keys may sit in
+        different slots, and the cluster pipeline sends each to its node.
+        """
+        calls = (
+            (SCRIPT, SCRIPT_SHA, self.redis_key(key), _pack_arg(now_ms, limit, period_ms)),
+            (RELEASE, RELEASE_SHA, self.redis_key(release_key), _pack_start(start_ms)),
+        )
+        pipe = self.client.pipeline(transaction=False)
+        for _, sha, redis_key, arg in calls:
+            pipe.execute_command("EVALSHA", sha, 1, redis_key, arg)
+        replies = pipe.execute(raise_on_error=False)
+        for i, (script, _, redis_key, arg) in enumerate(calls):
+            if isinstance(replies[i], self.no_script):  # as in decide: load it with EVAL
+                replies[i] = self.execute("EVAL", script, 1, redis_key, arg)
+            elif isinstance(replies[i], Exception):
+                raise replies[i]
+        return _decision(replies[0], period_ms)
+
+
+def _decision(reply: Any, period_ms: int) -> Decision:
+    """The ``Decision`` of a ``SCRIPT`` reply (``decide`` writes the integer case out)."""
+    if type(reply) is int:
+        used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
+        return Decision(reply > 0, used, left)
+    allowed, used, left = reply.split(b" ")
+    return Decision(allowed == b"1", int(used), int(left))

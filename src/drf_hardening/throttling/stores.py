@@ -19,7 +19,9 @@ guarantees over any rolling window.
   caches, and for LocMem in production).
 
 Times are integer milliseconds of the throttle's ``timer()``, so tests that
-replace ``timer`` drive every store, Redis included.
+replace ``timer`` drive every store, Redis included. ``release`` gives back one
+counted request (the failed-auth guard's reservation, ``throttling.guard``), in
+the window it was counted in only, and never below zero.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from __future__ import annotations
 import math
 import pickle
 import threading
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -71,6 +73,12 @@ class Store(Protocol):
     def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
         """Count a request (``hit``) or only look (``hit=False``) at ``key``."""
 
+    def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
+        """Give back one request counted in the window of ``key`` that opened at ``start_ms``.
+
+        Nothing when that window has closed (or another opened), or counts zero.
+        """
+
 
 # Counter value of the local and memcached stores: window start << 32 | count.
 _COUNT_BITS = 32
@@ -92,6 +100,18 @@ def _step(
     return Decision(True, count + 1, left), start << _COUNT_BITS | (count + 1)
 
 
+def _unstep(value: object, start_ms: int, period_ms: int, now_ms: int) -> int | None:
+    """``value`` less one request of the window opened at ``start_ms``; ``None``: leave it."""
+    if (
+        isinstance(value, int)
+        and value >> _COUNT_BITS == start_ms
+        and value & _COUNT_MASK
+        and now_ms < start_ms + period_ms
+    ):
+        return value - 1
+    return None
+
+
 _local_lock = threading.Lock()
 
 
@@ -105,6 +125,12 @@ class LocalStore:
             if stored is not None:
                 self.cache.set(key, stored, decision.reset_ms / 1000)
             return decision
+
+    def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
+        with _local_lock:
+            stored = _unstep(self.cache.get(key), start_ms, period_ms, now_ms)
+            if stored is not None:
+                self.cache.set(key, stored, (start_ms + period_ms - now_ms) / 1000)
 
 
 class LocMemStore:
@@ -132,6 +158,18 @@ class LocMemStore:
                 pickled = pickle.dumps(stored, cache.pickle_protocol)
                 cache._set(key, pickled, decision.reset_ms / 1000)
             return decision
+
+    def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
+        cache = self.cache
+        key = cache.make_key(key)
+        with cache._lock:
+            if cache._has_expired(key):
+                return
+            value = pickle.loads(cache._cache[key])  # noqa: S301 - what LocMem itself does
+            stored = _unstep(value, start_ms, period_ms, now_ms)
+            if stored is not None:
+                pickled = pickle.dumps(stored, cache.pickle_protocol)
+                cache._set(key, pickled, (start_ms + period_ms - now_ms) / 1000)
 
 
 class CounterStore:
@@ -169,6 +207,22 @@ class CounterStore:
         if hit:
             return Decision(count <= limit, min(count, limit), left)
         return Decision(count < limit, count, left)
+
+    def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
+        # memcached has no conditional decrement: check, then decr, and undo a decr
+        # that met a window opened in between (the value's start changed).
+        opened = start_ms // 1000  # whole seconds here (a multiple of 1000 ms, see decide)
+        value = self.cache.get(key)
+        if not isinstance(value, int) or value >> _COUNT_BITS != opened:
+            return
+        if not value & _COUNT_MASK or now_ms >= start_ms + period_ms:
+            return
+        try:
+            after = self.cache.decr(key)
+        except ValueError:  # expired in between: nothing left to give back
+            return
+        if after >> _COUNT_BITS != opened:
+            self.cache.incr(key)
 
 
 # Stores are made once and kept, since what they work out (a Redis client, a key
@@ -212,7 +266,9 @@ def get_store(cache: BaseCache) -> Store:
     try:
         client = cache_client(cache)
     except (StoreError, ValueError) as exc:  # ValueError: redis-py refuses the LOCATION's URL
-        store = BrokenStore(cache, exc)
+        # A cast until clients.BrokenStore has release() too (it raises, as decide does):
+        # never called, since a store that cannot decide has reserved nothing.
+        store = cast(Store, BrokenStore(cache, exc))
     else:
         store = _store_for(cache, client)
     cache._drf_hardening_store = (store, generation)  # type: ignore[attr-defined]

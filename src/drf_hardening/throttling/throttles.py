@@ -15,7 +15,7 @@ from drf_hardening.client_ip import get_client_ident
 from drf_hardening.conf import conf
 from drf_hardening.logging.events import security_logger
 from drf_hardening.throttling import events
-from drf_hardening.throttling.counting import DRF_DEFAULT_CACHE, count
+from drf_hardening.throttling.counting import DRF_DEFAULT_CACHE, PENDING, count, count_releasing
 from drf_hardening.throttling.headers import add_ratelimit_headers
 from drf_hardening.throttling.rates import parse_rate
 from drf_hardening.throttling.stores import Decision, default_store
@@ -107,7 +107,11 @@ class SimpleRateThrottle(throttling.SimpleRateThrottle):
         key = self.key = self.get_cache_key(request, view)
         if key is None:
             return True
-        decision = count(self, key)
+        # The failed-auth guard's reservation rides along with this decision.
+        if PENDING in getattr(request, "_request", request).__dict__:
+            decision = count_releasing(self, key, request)
+        else:
+            decision = count(self, key)
         if decision is None:
             return self.unavailable()
         self.decision = decision
