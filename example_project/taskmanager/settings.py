@@ -210,12 +210,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Public under the development profile, staff only under production (tasks.permissions).
     "SERVE_PERMISSIONS": ["tasks.permissions.DocsAccess"],
-    # Basic lets a staff member's browser open the docs pages (it prompts for the password):
-    # the library's, which applies the login limits before it hashes a password (W084).
-    "SERVE_AUTHENTICATION": [
-        "drf_hardening.authentication.BasicAuthentication",
-        "drf_hardening.tokens.authentication.TokenAuthentication",
-    ],
+    # The API's own tokens, never a password: Basic would make every docs request a
+    # password check (issue 17). Staff send their token (`Authorization: Bearer ...`).
+    "SERVE_AUTHENTICATION": ["drf_hardening.tokens.authentication.TokenAuthentication"],
     # Separate request components: read-only fields (id, owner) are not in request bodies.
     "COMPONENT_SPLIT_REQUEST": True,
     # Served from this project (drf-spectacular-sidecar): no CDN, works offline.

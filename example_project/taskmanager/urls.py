@@ -3,10 +3,10 @@
 from django.conf import settings
 from django.contrib.staticfiles.views import serve
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from drf_hardening.conf import conf
+from drf_hardening.openapi.views import SpectacularAPIView
 from drf_hardening.tokens import views as tokens
 from tasks.docs import RedocView, SwaggerView
 from tasks.views import ApiRootView, RegisterView, TaskViewSet
@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/auth/logout-all/", tokens.LogoutAllView.as_view(), name="logout-all"),
     path("api/auth/tokens/", tokens.TokenListView.as_view(), name="tokens"),
     path("api/auth/tokens/<str:token_id>/", tokens.TokenDetailView.as_view(), name="token-detail"),
+    # drf_hardening.openapi.views: drf-spectacular's views, with the API's JSON errors.
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="redoc"),

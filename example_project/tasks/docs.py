@@ -5,16 +5,19 @@ These two HTML pages need to run their own scripts, so they send a policy of
 their own that allows exactly what they load from this origin and nothing else.
 Both Django 6's ``ContentSecurityPolicyMiddleware`` and drf-hardening's
 middleware on Django 5.2 keep a policy a view has already set, so one
-mechanism works on every supported Django.
+mechanism works on every supported Django. Their errors (a 401 under
+production, a 405...) are the API's JSON error bodies, with the API's own policy
+(drf_hardening.openapi.views).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from drf_hardening.openapi.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 DOCS_CSP = "; ".join(
     [
@@ -41,7 +44,8 @@ class DocsPolicyMixin:
         self, request: Request, response: Response, *args: Any, **kwargs: Any
     ) -> Response:
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
-        response["Content-Security-Policy"] = DOCS_CSP
+        if not getattr(response, "exception", False):  # an error body is JSON: it keeps 'none'
+            response["Content-Security-Policy"] = DOCS_CSP
         return response
 
 

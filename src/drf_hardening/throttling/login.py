@@ -23,8 +23,9 @@ class LoginRateThrottle(SimpleRateThrottle):
     ``DRF_HARDENING["LOGIN_RATE"]``. The IP limit stops one client trying many
     accounts; the username limit stops many clients (a botnet) trying one
     account, at the cost that they can lock that account's logins for the
-    rest of the window. Usernames are compared case-insensitively and hashed
-    before they become keys.
+    rest of the window. The username is keyed as the login serializer sees it
+    (``submitted_username``: a JSON number is the string of its digits), compared
+    case-insensitively and hashed before it becomes a key.
     """
 
     scope = "login"
@@ -42,14 +43,14 @@ class LoginRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
     def get_username(self, request: Request, view: APIView) -> str | None:
+        """The submitted username as the login serializer will read it; ``None`` if it has none."""
         data: Any = request.data
         field = (
             self.username_field
             or getattr(view, "username_field", None)
             or get_user_model().USERNAME_FIELD
         )
-        value = data.get(field) if isinstance(data, Mapping) else None
-        return value if isinstance(value, str) and value.strip() else None
+        return submitted_username(data.get(field) if isinstance(data, Mapping) else None)
 
     def get_username_cache_key(self, request: Request, view: APIView) -> str | None:
         username = self.get_username(request, view)
@@ -73,6 +74,20 @@ class LoginRateThrottle(SimpleRateThrottle):
             return True
         self.decision = username.decision  # what wait() answers for
         return self.throttle_failure()
+
+
+def submitted_username(value: object) -> str | None:
+    """``value`` as DRF's ``CharField`` turns it into a username, or ``None`` if it refuses it.
+
+    A number becomes ``str(number)`` (``31415926`` logs in as ``"31415926"``, so both
+    must share a bucket, or a client sending numbers is never counted); a bool, a
+    list, an object or ``null`` is refused by the serializer before any password is
+    checked; surrounding whitespace is trimmed (``trim_whitespace``, the default).
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    username = str(value).strip()
+    return username or None
 
 
 class _UsernameCount(SimpleRateThrottle):
