@@ -5,7 +5,10 @@ starts in a temp dir on a free 127.0.0.1 port and stops by its PID):
 
 - drf_hardening.tokens: ``drf_hardening.tokens.authentication.TokenAuthentication``;
 - DRF: ``rest_framework.authentication.TokenAuthentication`` (plain-text keys);
-- knox: ``knox.auth.TokenAuthentication`` (django-rest-knox, hashed tokens).
+- knox: ``knox.auth.TokenAuthentication`` (django-rest-knox, hashed tokens);
+- ours again, with the lookup run through ``QuerySet.get()`` (Django building its
+  SQL at each request) instead of the SQL ``drf_hardening.tokens.lookup`` compiles once;
+- the floor: ours' SELECT run on Django's cursor, the row fetched and nothing else.
 
 Run from the repository root with the dev venv (django-rest-knox installed:
 ``.venv/bin/pip install django-rest-knox``; PostgreSQL's ``initdb``/``postgres``
@@ -48,6 +51,11 @@ CLASSES = {
     "DRF (plain text)": "rest_framework.authentication.TokenAuthentication",
     "knox": "knox.auth.TokenAuthentication",
 }
+#: Ours again with the lookup's SQL built by Django at each request (QuerySet.get(), as
+#: before drf_hardening.tokens.lookup compiled it once), for what that compiling saves.
+ORM_LOOKUP = "drf_hardening.tokens, QuerySet.get()"
+#: Ours' SELECT alone, on Django's cursor: the floor that no class's lookup goes under.
+FLOOR = "floor: the same SELECT, bare"
 #: Ours again with last_used written on every request, for the cost of that write.
 EVERY_REQUEST = "drf_hardening.tokens, interval 0"
 
@@ -108,6 +116,43 @@ def seed(users: int) -> dict[str, list[str]]:
     }
 
 
+def orm_lookup() -> Any:
+    from drf_hardening.tokens.authentication import TokenAuthentication
+    from drf_hardening.tokens.models import AuthToken
+
+    class QuerySetGet(TokenAuthentication):
+        def get_token(self, lookup_id: str) -> AuthToken | None:
+            try:
+                return self.queryset.get(pk=lookup_id)
+            except AuthToken.DoesNotExist:
+                return None
+
+    return QuerySetGet()
+
+
+def floor(requests: list[Any]) -> Any:
+    from django.db import connection
+
+    from drf_hardening.tokens import format, lookup
+    from drf_hardening.tokens.authentication import TokenAuthentication
+
+    compiled = lookup.compile_lookup(TokenAuthentication.queryset, connection)
+    assert compiled is not None
+    ids = {}
+    for request in requests:
+        presented = format.parse(request.META["HTTP_AUTHORIZATION"].split()[1])
+        assert presented is not None
+        ids[id(request)] = presented.lookup_id
+
+    class BareSelect:
+        def authenticate(self, request: Any) -> Any:
+            with connection.cursor() as cursor:
+                cursor.execute(compiled.sql, (*compiled.before, ids[id(request)], *compiled.after))
+                return cursor.fetchone()
+
+    return BareSelect()
+
+
 def measure(database_url: str, users: int, calls: int, rounds: int) -> dict[str, Any]:
     configure(database_url)
     from django.db import connection
@@ -121,8 +166,11 @@ def measure(database_url: str, users: int, calls: int, rounds: int) -> dict[str,
         name: [factory.get("/", HTTP_AUTHORIZATION=f"Token {token}") for token in found]
         for name, found in tokens.items()
     }
-    requests[EVERY_REQUEST] = requests["drf_hardening.tokens"]
+    for name in (ORM_LOOKUP, FLOOR, EVERY_REQUEST):
+        requests[name] = requests["drf_hardening.tokens"]
     authenticators = {name: import_string(path)() for name, path in CLASSES.items()}
+    authenticators[ORM_LOOKUP] = orm_lookup()
+    authenticators[FLOOR] = floor(requests[FLOOR])
     authenticators[EVERY_REQUEST] = authenticators["drf_hardening.tokens"]
     every_request = override_settings(DRF_HARDENING={"TOKEN_LAST_USED_INTERVAL": 0})
 
@@ -141,7 +189,7 @@ def measure(database_url: str, users: int, calls: int, rounds: int) -> dict[str,
             run(name, batch[:1])
         queries[name] = [query["sql"].split()[0] for query in captured.captured_queries]
 
-    # Ours with a write per request is measured after the three, not between them:
+    # Ours with a write per request is measured after the others, not between them:
     # its commits (an fsync each on SQLite) would disturb their numbers.
     names = [name for name in requests if name != EVERY_REQUEST]
     wall: dict[str, list[float]] = {name: [] for name in names}
@@ -234,7 +282,7 @@ def table(result: dict[str, Any]) -> str:
     ours = "drf_hardening.tokens"
     lines = [
         f"{result['database']}: per authenticated request, medians of {len(wall[ours])} rounds",
-        f"  {'class':<34} {'wall µs':>8} {'CPU µs':>8}  {'ours/this, wall [IQR]':>22}"
+        f"  {'class':<38} {'wall µs':>8} {'CPU µs':>8}  {'ours/this, wall [IQR]':>22}"
         f"  {'ours/this, CPU [IQR]':>22}  queries",
     ]
     for name in wall:
@@ -246,7 +294,7 @@ def table(result: dict[str, Any]) -> str:
         ]
         kinds = ", ".join(f"{result['queries'][name].count(k)} {k}" for k in ("SELECT", "UPDATE"))
         medians = f"{statistics.median(wall[name]):>8.1f} {statistics.median(cpu[name]):>8.1f}"
-        lines.append(f"  {name:<34} {medians}  {ratios[0]:>22}  {ratios[1]:>22}  {kinds}")
+        lines.append(f"  {name:<38} {medians}  {ratios[0]:>22}  {ratios[1]:>22}  {kinds}")
     return "\n".join(lines)
 
 

@@ -11,7 +11,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from drf_hardening.tokens import clock, config, format
+from drf_hardening.tokens import clock, config, format, lookup
 from drf_hardening.tokens.models import AuthToken
 
 
@@ -37,7 +37,8 @@ class TokenAuthentication(BaseAuthentication):
     #: The one message of every refusal (DRF's own wording).
     message = _("Invalid token.")
     #: Where a token is looked up by its public id: one indexed query, its user joined.
-    #: Built once, cloned by each ``get()``, as a DRF view's ``queryset``.
+    #: Its SQL is compiled once per connection (``drf_hardening.tokens.lookup``); a
+    #: subclass may filter it, and one that selects more is run by Django as written.
     queryset = AuthToken.objects.select_related("user")
 
     def authenticate(self, request: Request) -> tuple[Any, AuthToken] | None:
@@ -57,10 +58,9 @@ class TokenAuthentication(BaseAuthentication):
         presented = format.parse(raw)
         if presented is None:
             raise self.failed()
-        try:
-            token = self.queryset.get(public_id=presented.lookup_id)
-        except AuthToken.DoesNotExist:
-            raise self.failed() from None
+        token = self.get_token(presented.lookup_id)
+        if token is None:
+            raise self.failed()
         now = clock.now()
         if (
             not hmac.compare_digest(token.digest, presented.digest)
@@ -70,6 +70,11 @@ class TokenAuthentication(BaseAuthentication):
             raise self.failed()
         self.touch(token, now)
         return token.user, token
+
+    def get_token(self, lookup_id: str) -> AuthToken | None:
+        """The row of ``queryset`` whose public id is ``lookup_id``, or ``None``."""
+        token: AuthToken | None = lookup.get(self.queryset, lookup_id)
+        return token
 
     def touch(self, token: AuthToken, now: Any) -> None:
         """Record the use, at most once per ``TOKEN_LAST_USED_INTERVAL`` (a write costs)."""
