@@ -6,21 +6,24 @@ import json
 import os
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import Model
 from django.db.models.functions import Coalesce
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
+from drf_hardening.checks import auth as auth_checks
 from drf_hardening.tokens import clock, issue_token, lookup
 from drf_hardening.tokens.authentication import TokenAuthentication
 from drf_hardening.tokens.models import AuthToken
+from tests.helpers import check_ids
 from tests.pg import PostgresServer, postgres_server  # noqa: F401 - a fixture
 from tests.tokens.conftest import Clock
 
@@ -204,3 +207,50 @@ def test_the_lookup_on_postgresql(postgres_server: PostgresServer) -> None:  # n
     assert select.startswith("SELECT")
     assert "INNER JOIN" in select
     assert result["same"] == [True, True]
+
+
+def moved_internals(queryset: Any, connection: Any) -> Any:
+    """What compiling raises on a Django whose compiler no longer has what lookup.py reads."""
+    raise AttributeError("'SQLCompiler' object has no attribute 'klass_info'")
+
+
+def test_w085_silent_while_the_lookup_compiles(db: None) -> None:
+    assert check_ids(auth_checks.check_compiled_lookup) == []
+
+
+def test_w085_when_django_internals_moved(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lookup, "compile_lookup", moved_internals)
+    (message,) = auth_checks.check_compiled_lookup()
+    assert message.id == "drf_hardening.W085"
+    assert "klass_info" in message.msg
+    assert "QuerySet.get()" in message.msg
+
+
+def test_w085_says_nothing_while_the_database_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    def database_down(queryset: Any, connection: Any) -> Any:
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(lookup, "compile_lookup", database_down)
+    assert check_ids(auth_checks.check_compiled_lookup) == []
+
+
+def test_w085_silent_without_the_tokens_app(settings: Any) -> None:
+    settings.INSTALLED_APPS = [
+        app for app in settings.INSTALLED_APPS if app != "drf_hardening.tokens"
+    ]
+    assert check_ids(auth_checks.check_compiled_lookup) == []
+
+
+def test_moved_internals_fall_back_to_the_orm(
+    alice: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    _row, token = issue_token(alice)
+    monkeypatch.setattr(lookup, "compile_lookup", moved_internals)
+    monkeypatch.setattr(lookup, "_compiled", weakref.WeakKeyDictionary())
+    with caplog.at_level("WARNING", logger="drf_hardening.tokens.lookup"):
+        user, _auth = authenticate(token)
+        assert authenticate(token)[0] == user  # compiled once: one warning, not one per request
+    assert user == alice
+    assert [r.getMessage() for r in caplog.records] == [
+        "Token lookup not compiled; QuerySet.get() it is."
+    ]

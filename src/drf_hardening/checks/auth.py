@@ -86,4 +86,32 @@ def check_idle_interval(**kwargs: Any) -> Messages:
     ]
 
 
-CHECKS = [check_plain_text_tokens, check_token_lifetime, check_idle_interval]
+def check_compiled_lookup(**kwargs: Any) -> Messages:
+    """The token lookup's compiled SQL reads Django's query compiler (not public API)."""
+    if not apps.is_installed(TOKENS_APP):
+        return []
+    from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+    from drf_hardening.tokens import lookup
+    from drf_hardening.tokens.authentication import TokenAuthentication
+
+    try:
+        lookup.compile_lookup(TokenAuthentication.queryset, connections[DEFAULT_DB_ALIAS])
+    except DatabaseError:  # a database that is not up yet tells nothing about Django
+        return []
+    except Exception as exc:  # what a moved internal raises: AttributeError, KeyError...
+        return [
+            Warning(
+                "drf_hardening.tokens cannot compile its token lookup on this Django "
+                f"({type(exc).__name__}: {exc}): the query compiler's internals it reads "
+                "(klass_info, select, get_converters) have changed. Tokens still "
+                "authenticate, through QuerySet.get(), at about DRF's cost instead of a third.",
+                hint="Report it to drf-hardening with your Django version; nothing else "
+                'is needed (docs/tokens.md, "Cost").',
+                id="drf_hardening.W085",
+            )
+        ]
+    return []
+
+
+CHECKS = [check_plain_text_tokens, check_token_lifetime, check_idle_interval, check_compiled_lookup]
