@@ -28,6 +28,7 @@ PROCESS_MODULES = frozenset(
         "tests.openapi.test_schemathesis",
         "tests.openapi.test_client",
         "tests.tokens.test_leak",
+        "tests.test_guard_concurrency",
     }
 )
 

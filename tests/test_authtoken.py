@@ -111,6 +111,21 @@ def test_wrong_passwords_feed_the_failed_auth_guard(client: Client, settings) ->
     assert client.get("/user/", REMOTE_ADDR="198.51.100.7").status_code == 429
 
 
+def test_a_guess_of_zeros_feeds_the_failed_auth_guard_too(client: Client, settings) -> None:
+    # The serializer reads 0 as "0": a guess, even though bool(0) is False.
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "drf_hardening.middleware.FailedAuthGuardMiddleware",
+    ]
+    settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "2/min", "LOGIN_RATE": "100/min"}
+    body = {"username": 0, "password": 0}
+    statuses = [
+        client.post("/login/", body, content_type="application/json").status_code
+        for _ in range(3)
+    ]
+    assert statuses == [400, 400, 429]
+
+
 def test_username_field_from_user_model_by_default(rf) -> None:
     from rest_framework.parsers import FormParser
     from rest_framework.request import Request

@@ -15,6 +15,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 
+from drf_hardening.throttling.clients import BrokenStore, StoreError
 from drf_hardening.throttling.stores import (
     CounterStore,
     Decision,
@@ -204,3 +205,11 @@ def test_counter_store_release_of_a_key_expiring_meanwhile(monkeypatch) -> None:
     monkeypatch.setattr(cache, "decr", decr_expired)
     store.release("k", start, MIN, 1_000_100)
     assert cache.get("k") is None
+
+
+def test_a_broken_store_fails_its_release_as_its_decisions() -> None:
+    store = BrokenStore(cache, StoreError("unreachable"))
+    with pytest.raises(StoreError, match="unreachable"):
+        store.decide("k", 1, 1000, 0, hit=True)
+    with pytest.raises(StoreError, match="unreachable"):
+        store.release("k", 0, 1000, 0)

@@ -21,7 +21,6 @@ existing tokens over without logging anybody out); see docs/tokens.md.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from rest_framework.authtoken import views
@@ -33,7 +32,7 @@ from rest_framework.response import Response
 from drf_hardening.logging.events import log_event
 from drf_hardening.parsers import project_parsers
 from drf_hardening.throttling import LoginRateThrottle
-from drf_hardening.throttling.guard import record_auth_failure
+from drf_hardening.throttling.guard import is_wrong_guess, record_auth_failure
 
 
 class ObtainAuthToken(views.ObtainAuthToken):
@@ -49,10 +48,9 @@ class ObtainAuthToken(views.ObtainAuthToken):
     def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         try:
             return super().post(request, *args, **kwargs)
-        except ValidationError:
-            data: Any = request.data
-            if isinstance(data, Mapping) and all(data.get(f) for f in ("username", "password")):
-                record_auth_failure(request)  # a wrong guess, not a malformed form
+        except ValidationError as exc:
+            if is_wrong_guess(exc):  # not a malformed form
+                record_auth_failure(request)
                 log_event("login_failed", request, status=400)
             raise
 

@@ -38,6 +38,9 @@ class BrokenStore:
     def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
         raise self.error
 
+    def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
+        raise self.error  # as decide() does: an outage, logged once per episode
+
 
 def redis_settings(cache: BaseCache) -> tuple[str, dict[str, Any]] | None:
     """The URL and connection options of Django's ``RedisCache``, or ``None`` for another cache.

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
 from rest_framework import exceptions
+from rest_framework.settings import api_settings
 
 from drf_hardening.conf import conf
 from drf_hardening.exceptions import error_response
@@ -46,9 +47,23 @@ SCOPE = "failed_auth"
 _FAILED = "_drf_hardening_auth_failed"
 
 
+#: The code of a login serializer's refusal of credentials (DRF's ``AuthTokenSerializer``'s).
+INVALID_CREDENTIALS = "authorization"
+
+
 def record_auth_failure(request: Any) -> None:
     """Count ``request`` (a Django or DRF request) as a failed authentication."""
     setattr(events.http_request(request), _FAILED, True)
+
+
+def is_wrong_guess(exc: exceptions.ValidationError) -> bool:
+    """A login serializer refused the credentials, not a form with a field missing or malformed.
+
+    Whatever the values' types: ``{"username": 0, "password": 0}`` is a guess too.
+    """
+    codes: Any = exc.get_codes()
+    errors = codes.get(api_settings.NON_FIELD_ERRORS_KEY, []) if isinstance(codes, dict) else []
+    return INVALID_CREDENTIALS in errors
 
 
 class FailedAuthThrottle(SimpleRateThrottle):

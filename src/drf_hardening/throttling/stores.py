@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import pickle
 import threading
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol
 
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
@@ -266,9 +266,7 @@ def get_store(cache: BaseCache) -> Store:
     try:
         client = cache_client(cache)
     except (StoreError, ValueError) as exc:  # ValueError: redis-py refuses the LOCATION's URL
-        # A cast until clients.BrokenStore has release() too (it raises, as decide does):
-        # never called, since a store that cannot decide has reserved nothing.
-        store = cast(Store, BrokenStore(cache, exc))
+        store = BrokenStore(cache, exc)
     else:
         store = _store_for(cache, client)
     cache._drf_hardening_store = (store, generation)  # type: ignore[attr-defined]

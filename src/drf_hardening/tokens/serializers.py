@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from drf_hardening.fields import StrictCharField
+from drf_hardening.throttling.guard import INVALID_CREDENTIALS
 from drf_hardening.tokens.models import AuthToken
 from drf_hardening.tokens.service import NAME_LENGTH
 
-#: The code of the one error for an unknown user, a wrong password or an inactive user.
-INVALID_CREDENTIALS = "authorization"
+#: The code of the one error for an unknown user, a wrong password or an inactive user
+#: (DRF's, which the failed-auth guard recognises: ``guard.is_wrong_guess``).
 
 
 class LoginSerializer(serializers.Serializer[Any]):

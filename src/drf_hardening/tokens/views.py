@@ -24,11 +24,10 @@ from rest_framework.views import APIView
 from drf_hardening.logging.events import log_event
 from drf_hardening.parsers import project_parsers
 from drf_hardening.throttling import LoginRateThrottle
-from drf_hardening.throttling.guard import record_auth_failure
+from drf_hardening.throttling.guard import is_wrong_guess, record_auth_failure
 from drf_hardening.tokens.authentication import TokenAuthentication
 from drf_hardening.tokens.models import AuthToken
 from drf_hardening.tokens.serializers import (
-    INVALID_CREDENTIALS,
     IssuedTokenSerializer,
     LoginSerializer,
     TokenSerializer,
@@ -89,7 +88,7 @@ class LoginView(generics.GenericAPIView[AuthToken]):
         try:
             serializer.is_valid(raise_exception=True)
         except ValidationError as exc:
-            if self.is_wrong_guess(exc):
+            if is_wrong_guess(exc):
                 record_auth_failure(request)
                 log_event("login_failed", request, status=400)
             raise
@@ -98,12 +97,6 @@ class LoginView(generics.GenericAPIView[AuthToken]):
         token, secret = issue_token(data["user"], name=name)
         answer = IssuedTokenSerializer(token, context={"token": secret})
         return Response(answer.data)
-
-    def is_wrong_guess(self, exc: ValidationError) -> bool:
-        """Credentials that failed, not a form with a field missing or malformed."""
-        codes: Any = exc.get_codes()
-        errors = codes.get(api_settings.NON_FIELD_ERRORS_KEY, []) if isinstance(codes, dict) else []
-        return INVALID_CREDENTIALS in errors
 
     def name_from(self, request: Request) -> str:
         """The token's name when the client sent none: its User-Agent, printable part only."""
