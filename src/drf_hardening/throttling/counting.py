@@ -118,9 +118,11 @@ def count_releasing(throttle: SimpleRateThrottle, key: str, request: Any) -> Dec
     Authentication succeeded (an authenticator took the credentials): the
     reserved attempt goes back in the same round trip as this decision when
     both keys are on one Redis store (a pipeline), else right after it. Not
-    authenticated (yet): the guard settles it after the response.
+    authenticated: the guard settles it after the response. (DRF's ``APIView``
+    authenticates before it runs the throttles, so reading
+    ``successful_authenticator`` here reads an outcome; it authenticates nothing.)
     """
-    if getattr(request, "_authenticator", None) is None:
+    if getattr(request, "successful_authenticator", None) is None:
         return count(throttle, key)
     reservation: Reservation = getattr(request, "_request", request).__dict__.pop(PENDING)
     store, name = store_of(throttle)
