@@ -29,6 +29,7 @@ PROCESS_MODULES = frozenset(
         "tests.openapi.test_client",
         "tests.tokens.test_leak",
         "tests.test_guard_concurrency",
+        "tests.test_example_collection",
     }
 )
 

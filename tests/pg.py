@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,48 +24,35 @@ from typing import Any
 import pytest
 
 from tests.services import free_port, missing_service, stop_process, wait_for_port
+from tests.waiting import wait_until
 
 INSTALL = "apt-get install -y postgresql"
 USER = "drfh"
 
 
-def binary(name: str) -> str | None:
-    """``name`` on the PATH, else the newest under Debian's /usr/lib/postgresql/<version>/bin."""
+#: Where Debian installs each major version's binaries, which are not on the PATH.
+DEBIAN_ROOT = Path("/usr/lib/postgresql")
+
+
+def binary(name: str, debian_root: Path = DEBIAN_ROOT) -> str | None:
+    """``name`` on the PATH, else the newest under Debian's ``<debian_root>/<version>/bin``."""
     found = shutil.which(name)
     if found:
         return found
-    candidates = sorted(
-        Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), key=lambda p: int(p.parts[4])
-    )
+    candidates = sorted(debian_root.glob(f"*/bin/{name}"), key=lambda p: int(p.parents[1].name))
     return str(candidates[-1]) if candidates else None
 
 
 @dataclass
 class PostgresServer:
+    """A server on 127.0.0.1:``port``; its user is ``USER``, trusted, its database postgres."""
+
     port: int
     directory: Path
     process: subprocess.Popen[bytes]
 
-    @property
-    def url(self) -> str:
-        return f"postgres://{USER}@127.0.0.1:{self.port}/postgres"
 
-    @property
-    def database(self) -> dict[str, Any]:
-        """A ``DATABASES`` entry for this server."""
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": "postgres",
-            "USER": USER,
-            "HOST": "127.0.0.1",
-            "PORT": str(self.port),
-        }
-
-
-def _ready(port: int) -> bool:
-    pg_isready = binary("pg_isready")
-    if pg_isready is None:  # pragma: no cover - Debian ships it with the server
-        return True
+def _ready(pg_isready: str, port: int) -> bool:
     done = subprocess.run(
         [pg_isready, "-h", "127.0.0.1", "-p", str(port), "-U", USER],
         capture_output=True,
@@ -76,18 +63,17 @@ def _ready(port: int) -> bool:
 
 @contextlib.contextmanager
 def running_postgres() -> Iterator[PostgresServer]:
-    initdb, server = binary("initdb"), binary("postgres")
-    if not initdb or not server:
+    initdb, server, pg_isready = binary("initdb"), binary("postgres"), binary("pg_isready")
+    if not initdb or not server or not pg_isready:
         missing_service("PostgreSQL", INSTALL)
-    assert initdb is not None
-    assert server is not None
     directory = Path(tempfile.mkdtemp(prefix="drfh-pg-"))
     data = directory / "data"
-    as_user: dict[str, Any] = {}
-    if os.geteuid() == 0:
-        as_user = {"user": "postgres", "group": "postgres"}
-        directory.chmod(0o755)
-        shutil.chown(directory, "postgres", "postgres")
+    # The server refuses to run as root: there (CI), it runs as Debian's postgres user,
+    # elsewhere as whoever runs the tests, the owner of the directory.
+    owner = pwd.getpwnam("postgres") if os.geteuid() == 0 else pwd.getpwuid(os.geteuid())
+    as_user: dict[str, Any] = {"user": owner.pw_uid, "group": owner.pw_gid}
+    directory.chmod(0o755)
+    os.chown(directory, owner.pw_uid, owner.pw_gid)
     try:
         subprocess.run(
             [initdb, "-D", str(data), "-U", USER, "--auth=trust", "-E", "UTF8", "--no-sync"],
@@ -102,11 +88,9 @@ def running_postgres() -> Iterator[PostgresServer]:
         try:
             wait_for_port(port, timeout=30)
             # Listening comes a moment before accepting connections.
-            deadline = time.monotonic() + 30
-            while not _ready(port):
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"PostgreSQL on port {port} does not accept connections")
-                time.sleep(0.1)
+            wait_until(
+                lambda: _ready(pg_isready, port), f"PostgreSQL on {port} refuses connections", 30
+            )
             yield PostgresServer(port, directory, process)
         finally:
             stop_process(process)

@@ -120,8 +120,7 @@ def test_a_guess_of_zeros_feeds_the_failed_auth_guard_too(client: Client, settin
     settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "2/min", "LOGIN_RATE": "100/min"}
     body = {"username": 0, "password": 0}
     statuses = [
-        client.post("/login/", body, content_type="application/json").status_code
-        for _ in range(3)
+        client.post("/login/", body, content_type="application/json").status_code for _ in range(3)
     ]
     assert statuses == [400, 400, 429]
 

@@ -20,10 +20,13 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.services import child_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SNIPPETS = ROOT / "docs" / "snippets"
@@ -93,9 +96,14 @@ def marked_blocks() -> list[tuple[str, re.Match[str]]]:
     ids=[f"{page}:{block['path']}" for page, block in marked_blocks()],
 )
 def test_marked_block_equals_its_file(page: str, block: re.Match[str]) -> None:
-    path = ROOT / page
-    if UPDATE:
-        path.write_text(refresh_blocks(path.read_text("utf-8")), encoding="utf-8")
+    check_block(ROOT / page, block, update=UPDATE)
+
+
+def check_block(page: Path, block: re.Match[str], *, update: bool) -> None:
+    """Assert that ``block`` of ``page`` equals its file; with ``update``, rewrite the page's
+    blocks from their files instead."""
+    if update:
+        page.write_text(refresh_blocks(page.read_text("utf-8")), encoding="utf-8")
         return
     assert (ROOT / block["path"]).is_file(), f"{page} copies {block['path']}, which is missing"
     assert block_text(block) == source_text(block["path"]), (
@@ -138,7 +146,48 @@ def test_check_notices_an_edited_block() -> None:
     assert block_text(block) != source_text(path)
 
 
+def test_update_rewrites_a_stale_block_that_the_check_refuses(tmp_path: Path) -> None:
+    path = "docs/snippets/hardening_report.txt"
+    page = tmp_path / "page.md"
+    page.write_text("Intro\n\n" + render("", "text", path).replace("production", "stale", 1))
+    [stale] = MARKED.finditer(page.read_text("utf-8"))
+    with pytest.raises(AssertionError, match="differs from the file"):
+        check_block(page, stale, update=False)
+
+    check_block(page, stale, update=True)
+
+    [fresh] = MARKED.finditer(page.read_text("utf-8"))
+    check_block(page, fresh, update=False)
+    assert page.read_text("utf-8").startswith("Intro\n\n<!-- snippet: ")
+
+
+def test_command_inlines_a_pages_includes(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('```text\n--8<-- "docs/snippets/hardening_report.txt"\n```\n')
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.test_docs_snippets", str(page)],
+        cwd=ROOT,
+        env=child_env({"PYTHONPATH": str(ROOT)}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stdout) == (0, "")
+    [block] = MARKED.finditer(page.read_text("utf-8"))
+    assert block_text(block) == source_text("docs/snippets/hardening_report.txt")
+
+
+def test_command_refuses_an_include_outside_a_block(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "page.md"
+    page.write_text('Text.\n--8<-- "docs/snippets/hardening_report.txt"\n')
+    assert main([str(page)]) == 1
+    assert "include lines outside a fenced block, left as they are" in capsys.readouterr().out
+
+
 def main(argv: list[str]) -> int:
+    """Inline the includes of each page of ``argv`` (relative to the repository, or absolute)."""
     for page in argv:
         path = ROOT / page
         path.write_text(inline_includes(path.read_text("utf-8")), encoding="utf-8")

@@ -156,9 +156,8 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     # A shell whose `python` is this interpreter, and nothing of the suite's own settings
     # (PYTHONPATH is kept: it may be where this run's drf_hardening comes from).
     path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
-    env = {"PATH": path, "HOME": str(directory)}
-    if "PYTHONPATH" in os.environ:
-        env["PYTHONPATH"] = os.environ["PYTHONPATH"]
+    # Python reads an empty PYTHONPATH as unset.
+    env = {"PATH": path, "HOME": str(directory), "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
     return Project(directory, blocks, env)
 
 

@@ -65,9 +65,8 @@ def configure_logging() -> Iterator[Configure]:
     yield configure
     for name, (handlers, filters, level, propagate, disabled) in saved.items():
         logger = logging.getLogger(name)
-        for handler in logger.handlers:
-            if handler not in handlers:
-                handler.close()
+        for handler in set(logger.handlers) - set(handlers):  # the ones dictConfig made
+            handler.close()
         logger.handlers = handlers
         logger.filters = filters
         logger.setLevel(level)
@@ -391,3 +390,22 @@ def test_a_failing_handler_never_changes_the_answer(
     assert response.status_code == status
     assert response.json()["error"]["status"] == status
     assert "RuntimeError: log sink is down" in capsys.readouterr().err
+
+
+@pytest.mark.urls("tests.urls_errors")
+@pytest.mark.django_db
+def test_a_failing_handler_is_silent_when_logging_raise_exceptions_is_off(
+    client: Client, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # logging.raiseExceptions = False is the standard library's "never print handler errors"
+    # (production code sets it); the library's report of a failed handler honours it too.
+    monkeypatch.setattr(logging, "raiseExceptions", False)
+    failing = FailingHandler()
+    target = logging.getLogger("drf_hardening.security")
+    target.addHandler(failing)
+    try:
+        response = client.get("/api/token/", HTTP_AUTHORIZATION="Token wrong")
+    finally:
+        target.removeHandler(failing)
+    assert response.status_code == 401
+    assert capsys.readouterr().err == ""

@@ -204,15 +204,30 @@ def variation_tables(standardized: str, emoji: str) -> tuple[str, dict[str, str]
     return _ranges(by_emoji[0xFE0F]), standardized_bases
 
 
+def source_text(path: Path, first_line: str) -> str:
+    """The text of a pinned Unicode data file (Debian's unicode-data package)."""
+    if not path.exists():
+        missing_service(f"Unicode data file {path}", "apt-get install -y unicode-data")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(first_line), f"{path} is not the pinned version"
+    return text
+
+
+def test_a_unicode_data_file_missing_is_reported(tmp_path: Path) -> None:
+    # Skipped without Debian's unicode-data, failed under DRF_HARDENING_REQUIRE_SERVICES=1.
+    with pytest.raises(
+        (pytest.skip.Exception, pytest.fail.Exception), match=r"Unicode data file .* not available"
+    ):
+        source_text(tmp_path / "StandardizedVariants.txt", "# StandardizedVariants")
+
+
+def test_ranges_of_no_points_is_empty() -> None:
+    assert _ranges(set()) == ""
+    assert _ranges({0x41, 0x42, 0x43, 0x61}) == "0041-0043 0061-0061"
+
+
 def test_variation_tables_match_the_pinned_unicode_files() -> None:
-    texts = {}
-    for name, first_line in SOURCE_FILES.items():
-        path = SOURCE / name
-        if not path.exists():
-            missing_service(f"Unicode data file {path}", "apt-get install -y unicode-data")
-        text = path.read_text(encoding="utf-8")
-        assert text.startswith(first_line), f"{path} is not the pinned version"
-        texts[name] = text
+    texts = {name: source_text(SOURCE / name, first) for name, first in SOURCE_FILES.items()}
     assert "Emoji Version 15.0" in texts["emoji/emoji-variation-sequences.txt"]
     emoji, standardized = variation_tables(
         texts["StandardizedVariants.txt"], texts["emoji/emoji-variation-sequences.txt"]

@@ -17,7 +17,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from tests import waiting
 from tests.services import (
     SERVICE_FIXTURES,
     _services_by_test,
@@ -53,13 +53,8 @@ def free_port_with_bus() -> int:
 
 
 def wait_until(test: Callable[[], bool], what: str, timeout: float = WAIT) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with contextlib.suppress(Exception):
-            if test():
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"{what} after {timeout}s")
+    """``tests.waiting.wait_until``; a server still starting may raise anything meanwhile."""
+    waiting.wait_until(test, what, timeout, ignore=(Exception,))
 
 
 def binary(name: str, install: str) -> str:

@@ -19,13 +19,13 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tests import waiting
 from tests.e2e.load import request
 from tests.services import free_port, stop_process
 
@@ -55,7 +55,11 @@ def manage(database_url: str, *command: str) -> str:
 def seed_example(database_url: str) -> str:
     """Migrate and seed the example's database; return the demo user's token."""
     manage(database_url, "migrate", "--noinput")
-    output = manage(database_url, "seed_demo")
+    return demo_token(manage(database_url, "seed_demo"))
+
+
+def demo_token(output: str) -> str:
+    """The token ``seed_demo`` printed."""
     match = re.search(r"Token:\s+(\w+)", output)
     if match is None:
         raise RuntimeError(f"seed_demo printed no token:\n{output}")
@@ -77,12 +81,8 @@ def child_pids(parent: int) -> list[int]:
 
 
 def wait_until(predicate: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise TimeoutError(f"{what} after {timeout}s")
+    """``tests.waiting.wait_until``, in the argument order of this suite's callers."""
+    waiting.wait_until(predicate, what, timeout)
 
 
 #: Worker PID, method, path, query string, status, microseconds, and the

@@ -24,15 +24,9 @@ from tests.services import RedisServer, missing_service
 WSGI_APP = "taskmanager.wsgi:application"
 #: Anonymous requests one client address may make (EXAMPLE_THROTTLE_RATES below).
 ANON_RATE_LIMIT = 20
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # Every test here runs against stacks whose throttles count in a real Redis.
-    here = Path(__file__).parent
-    for item in items:
-        if here in item.path.parents:
-            item.add_marker(pytest.mark.e2e)
-            item.add_marker(pytest.mark.redis)
+#: Every module here sets ``pytestmark = E2E_MARKS``: its tests run against stacks whose
+#: throttles count in a real Redis.
+E2E_MARKS = [pytest.mark.e2e, pytest.mark.redis]
 
 
 def nginx_binary() -> str:
@@ -90,11 +84,8 @@ def project() -> Iterator[Project]:
     directory = Path(tempfile.mkdtemp(prefix="drfh-e2e-db-"))
     database_url = f"sqlite:///{directory}/db.sqlite3"
     try:
-        try:
-            token = seed_example(database_url)
-        except RuntimeError as error:
-            pytest.fail(str(error))
-        yield Project(database_url, token)
+        # A failed migrate or seed_demo raises with the command's output: the suite errors.
+        yield Project(database_url, seed_example(database_url))
     finally:
         shutil.rmtree(directory, ignore_errors=True)
 
@@ -144,8 +135,7 @@ def production_stack(
 @pytest.fixture
 def stack(production_stack: Stack, redis_server: RedisServer) -> Stack:
     """The production stack with every throttle bucket emptied."""
-    if redis_server.process is None:  # another test of the session stopped it
-        redis_server.start()
+    redis_server.ensure_running()  # another test of the session may have stopped it
     redis_server.flush()
     production_stack.gunicorn.assert_running()
     return production_stack

@@ -7,17 +7,16 @@ gunicorn tells what reached the application, whatever the browser showed.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import E2E_MARKS, Stack
 from tests.e2e.paths import PUBLIC_GET, TASKS
 
-pytestmark = pytest.mark.browser
+pytestmark = [*E2E_MARKS, pytest.mark.browser]
 
 FETCH = """async ([url, init]) => {
     try {
@@ -30,26 +29,22 @@ FETCH = """async ([url, init]) => {
 
 
 class Page:
-    """A browser tab on ``origin`` that runs ``fetch`` and records the console."""
+    """A browser tab on ``origin`` that runs ``fetch`` and reads the console."""
 
     def __init__(self, page: Any, origin: str) -> None:
         self.page = page
-        self.console: list[str] = []
-        page.on("console", lambda message: self.console.append(message.text))
         page.goto(origin + "/")
 
     def fetch(self, url: str, **init: Any) -> dict[str, Any]:
         result: dict[str, Any] = self.page.evaluate(FETCH, [url, init])
         return result
 
-    def logged(self, text: str) -> bool:
-        """Whether the console shows ``text``, waiting for messages still on their way."""
-        deadline = time.monotonic() + 10
-        while not any(text in line for line in self.console):
-            if time.monotonic() > deadline:
-                return False
-            self.page.wait_for_timeout(50)  # lets Playwright deliver pending events
-        return True
+    def fetch_and_console(self, text: str, url: str, **init: Any) -> tuple[dict[str, Any], str]:
+        """``fetch``, and the console message with ``text`` it caused (Playwright waits
+        for it, 10 s at most, and raises if none comes)."""
+        with self.page.expect_console_message(lambda m: text in m.text, timeout=10_000) as seen:
+            result = self.fetch(url, **init)
+        return result, seen.value.text
 
 
 @pytest.fixture
@@ -110,10 +105,12 @@ def test_simple_get_disallowed_origin_blocked_but_reaches_server(
     page = open_page(disallowed_origin)
     query = probe()
 
-    result = page.fetch(f"{stack.nginx.https_url}{PUBLIC_GET}?{query}")
+    result, message = page.fetch_and_console(
+        "blocked by CORS policy", f"{stack.nginx.https_url}{PUBLIC_GET}?{query}"
+    )
 
     assert result == {"error": "TypeError: Failed to fetch"}
-    assert page.logged("blocked by CORS policy"), page.console
+    assert "has been blocked by CORS policy" in message
     # CORS is not access control: the server ran the view and answered; only the
     # browser kept the answer from the page.
     assert reached(stack, query, 1) == [("GET", 200)]
@@ -125,9 +122,11 @@ def test_preflighted_post_disallowed_origin_never_reaches_view(
     page = open_page(disallowed_origin)
     query = probe()
 
-    result = page.fetch(f"{stack.nginx.https_url}{TASKS}?{query}", **post_init(stack))
+    result, message = page.fetch_and_console(
+        "blocked by CORS policy", f"{stack.nginx.https_url}{TASKS}?{query}", **post_init(stack)
+    )
 
     assert result == {"error": "TypeError: Failed to fetch"}
-    assert page.logged("blocked by CORS policy"), page.console
+    assert "has been blocked by CORS policy" in message
     # Only the preflight arrived; the browser never sent the POST.
     assert reached(stack, query, 1) == [("OPTIONS", 200)]

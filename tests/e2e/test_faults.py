@@ -18,10 +18,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.e2e.components import wait_until
-from tests.e2e.conftest import ANON_RATE_LIMIT, Stack, production_env
+from tests.e2e.conftest import ANON_RATE_LIMIT, E2E_MARKS, Stack, production_env
 from tests.e2e.load import Outcome, run_load
 from tests.e2e.paths import ANON_THROTTLED, TASKS
 from tests.services import RedisServer, running_redis
+
+pytestmark = E2E_MARKS
 
 #: The fault stacks' tasks rate is out of reach, so a 429 or 503 in a fault run
 #: can only come from the outage; the anonymous rate checks that throttling resumed.
@@ -40,8 +42,7 @@ def fault_redis() -> Iterator[RedisServer]:
 
 @pytest.fixture
 def redis_up(fault_redis: RedisServer) -> RedisServer:
-    if fault_redis.process is None:  # a failed test left it stopped
-        fault_redis.start()
+    fault_redis.ensure_running()  # a failed test may have left it stopped
     fault_redis.flush()
     return fault_redis
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 import uuid
 
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import E2E_MARKS, Stack
 from tests.e2e.load import request
 from tests.e2e.paths import TASKS
+
+pytestmark = E2E_MARKS
 
 
 def test_plain_http_redirected_to_https(stack: Stack) -> None:

@@ -12,9 +12,11 @@ import json
 import uuid
 from collections import Counter
 
-from tests.e2e.conftest import ANON_RATE_LIMIT, Stack
+from tests.e2e.conftest import ANON_RATE_LIMIT, E2E_MARKS, Stack
 from tests.e2e.load import run_load
 from tests.e2e.paths import ANON_THROTTLED, TASKS
+
+pytestmark = E2E_MARKS
 
 TASKS_LIMIT = 50  # EXAMPLE_THROTTLE_RATES tasks=50/day (tests/e2e/conftest.py)
 

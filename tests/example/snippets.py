@@ -95,10 +95,12 @@ def exchange(
     return render_request(method, path, headers, body) + "\n\n" + render_response(response)
 
 
-def check_snippet(name: str, text: str) -> None:
-    path = SNIPPETS / f"example-{name}.txt"
+def check_snippet(name: str, text: str, directory: Path = SNIPPETS, update: bool = UPDATE) -> None:
+    """Assert that ``directory/example-<name>.txt`` holds ``text`` once masked; with
+    ``update``, write it first."""
+    path = directory / f"example-{name}.txt"
     text = text.rstrip("\n") + "\n"
-    if UPDATE:
+    if update:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,23 @@ TASK_OPERATIONS = {
 }
 
 
+def requested_urls(page: Any) -> list[str]:
+    """Every URL ``page`` fetches from the network from now on (routed: not the ``blob:``
+    URLs the page makes itself, nor what its CSP refuses before any request)."""
+    urls: list[str] = []
+
+    def record(route: Any) -> None:
+        urls.append(route.request.url)
+        route.continue_()
+
+    page.route("**/*", record)
+    return urls
+
+
+def hosts(urls: list[str]) -> set[str]:
+    return {urlsplit(url).netloc for url in urls}
+
+
 @pytest.mark.browser
 @pytest.mark.e2e
 def test_swagger_ui_renders_the_task_operations_offline(
@@ -33,7 +51,6 @@ def test_swagger_ui_renders_the_task_operations_offline(
     context = browser.new_context()
     page = context.new_page()
     problems: list[str] = []
-    outside: list[str] = []
     page.on(
         "console",
         lambda message: (
@@ -44,15 +61,7 @@ def test_swagger_ui_renders_the_task_operations_offline(
     )
     page.on("pageerror", lambda error: problems.append(f"pageerror: {error}"))
 
-    def only_this_server(route: Any) -> None:
-        # No network beyond the demo server: anything else is recorded and refused.
-        if urlsplit(route.request.url).netloc == urlsplit(demo_server.url).netloc:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_this_server)
+    requested = requested_urls(page)
     page.goto(f"{demo_server.url}/api/docs/")
     page.wait_for_selector(".opblock-summary-path", timeout=30_000)
     rendered = {
@@ -64,7 +73,7 @@ def test_swagger_ui_renders_the_task_operations_offline(
     }
     context.close()
     assert rendered >= TASK_OPERATIONS
-    assert outside == []
+    assert hosts(requested) == hosts([demo_server.url]), requested  # nothing from elsewhere
     assert problems == []
 
 
@@ -74,23 +83,15 @@ def test_redoc_renders_offline(browser: Any, demo_server: DemoServer) -> None:
     context = browser.new_context()
     page = context.new_page()
     problems: list[str] = []
-    outside: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
 
-    def only_this_server(route: Any) -> None:
-        if urlsplit(route.request.url).netloc == urlsplit(demo_server.url).netloc:
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_this_server)
+    requested = requested_urls(page)
     page.goto(f"{demo_server.url}/api/redoc/")
     page.wait_for_selector("text=/api/tasks/", timeout=30_000)
     page.wait_for_selector("text=Create a task", state="attached", timeout=30_000)
     context.close()
-    assert outside == []
+    assert hosts(requested) == hosts([demo_server.url]), requested  # nothing from elsewhere
     # ReDoc's sidebar always shows a logo from cdn.redoc.ly: the docs CSP refuses it, so
     # the page stays offline, and that refusal is the only message allowed.
     assert [p for p in problems if "https://cdn.redoc.ly/redoc/logo-mini.svg" not in p] == []
@@ -156,3 +157,21 @@ def test_postman_collection_passes_with_newman(demo_server: DemoServer, tmp_path
     assert stats["assertions"]["failed"] == 0
     assert stats["assertions"]["total"] >= 60
     assert stats["requests"]["failed"] == 0
+
+
+#: What ``tests.services.missing_service`` raises: a skip, or in CI a failure.
+MISSING = (pytest.skip.Exception, pytest.fail.Exception)
+
+
+def test_newman_command_reports_a_missing_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(MISSING, match=r"Node\.js is not available"):
+        newman_command()
+
+
+def test_newman_command_reports_newman_not_installed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "POSTMAN", tmp_path)  # no node_modules
+    with pytest.raises(MISSING, match="newman is not available"):
+        newman_command()

@@ -12,6 +12,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -176,3 +177,13 @@ def test_snippet_logging(token: str) -> None:
     finally:
         security.removeHandler(capture)
     check_snippet("logging", stream.getvalue())
+
+
+def test_check_snippet_writes_on_update_and_refuses_a_changed_answer(tmp_path: Path) -> None:
+    directory = tmp_path / "snippets"
+    answer = "HTTP/1.1 429 Too Many Requests\nRetry-After: 17\n"
+    check_snippet("throttle", answer, directory, update=True)
+    # The seconds left are masked: another run's value still matches.
+    check_snippet("throttle", answer.replace("17", "42"), directory, update=False)
+    with pytest.raises(AssertionError, match="no longer matches the API"):
+        check_snippet("throttle", answer.replace("429", "200"), directory, update=False)

@@ -1,4 +1,4 @@
-"""The settings of tests/openapi's API; importable before Django is set up (serve_settings)."""
+"""The settings of tests/openapi's API; importable before Django is set up (for scripts/)."""
 
 from __future__ import annotations
 

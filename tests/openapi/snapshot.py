@@ -5,11 +5,15 @@ tests/openapi/snapshots/. After a deliberate change to what the schema says,
 regenerate them and review the diff::
 
     DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python -m tests.openapi.snapshot
+
+(``python -m tests.openapi.snapshot DIR`` writes them into ``DIR`` instead: test_snapshots.py
+runs it so, to show that this command writes what the test compares with.)
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -36,26 +40,28 @@ def error_components(schema: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def path_for(error_format: str) -> Path:
-    return SNAPSHOTS / f"{error_format}.json"
+def path_for(error_format: str, directory: Path = SNAPSHOTS) -> Path:
+    return directory / f"{error_format}.json"
 
 
 def render(components: dict[str, Any]) -> str:
     return json.dumps(components, indent=2, sort_keys=True) + "\n"
 
 
-def main() -> None:
+def main(argv: list[str]) -> None:
     import django
     from django.test.utils import override_settings
 
     django.setup()
     from tests.openapi.conftest import FORMATS, api_settings, generate_schema
 
+    directory = Path(argv[0]) if argv else SNAPSHOTS
     for error_format in FORMATS:
+        path = path_for(error_format, directory)
         with override_settings(**api_settings(error_format)):
-            path_for(error_format).write_text(render(error_components(generate_schema())))
-        print(f"wrote {path_for(error_format)}")
+            path.write_text(render(error_components(generate_schema())))
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

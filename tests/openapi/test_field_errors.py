@@ -11,8 +11,14 @@ from rest_framework import serializers
 
 from drf_hardening.error_formats import normalise_field_errors
 from drf_hardening.fields import StrictCharField
-from drf_hardening.openapi.field_errors import FieldErrors, field_codes, serializer_errors
+from drf_hardening.openapi.field_errors import (
+    FieldErrors,
+    field_codes,
+    merge,
+    serializer_errors,
+)
 from tests.openapi.app import GroupSerializer, NoteSerializer
+from tests.openapi.field_shapes import BAD_ORDERS, OrderSerializer
 
 
 def codes_of(detail: Any) -> dict[str, Any]:
@@ -118,10 +124,15 @@ def test_partial_updates_cannot_miss_a_field() -> None:
 
 def test_a_validator_code_is_listed() -> None:
     def no_tabs(value: str) -> None:
-        raise serializers.ValidationError("no", code="tabbed")
+        if "\t" in value:
+            raise serializers.ValidationError("no", code="tabbed")
 
     no_tabs.code = "tabbed"  # type: ignore[attr-defined]
     field = serializers.CharField(validators=[no_tabs])
+    with pytest.raises(serializers.ValidationError) as raised:
+        field.run_validation("a\tb")
+    assert raised.value.get_codes() == ["tabbed"]
+    assert field.run_validation("ab") == "ab"
     assert "tabbed" in field_codes(field)
 
 
@@ -155,3 +166,61 @@ def test_a_parameter_that_never_fails_is_left_out() -> None:
         schema = json.dumps(validation_error_schema(error_format, tree))
         assert "completed" not in schema
         assert "page_size" in schema
+
+
+def test_the_checker_rejects_what_the_tree_does_not_list() -> None:
+    # allowed() is what every test above relies on: it must be able to say no.
+    tree = serializer_errors(NoteSerializer())
+    assert not allowed(tree, {"title": {"made_up"}})
+    assert not allowed(tree, {"not_a_field": {"required"}})
+    assert not allowed(tree, {"author": {"name": {"made_up"}}})
+    assert allowed(tree, {"not_a_field": {"unknown_field"}})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", BAD_ORDERS)
+def test_every_real_error_code_of_the_other_field_shapes_is_listed(data: Any) -> None:
+    Group.objects.create(name="Taken")
+    serializer = OrderSerializer(data=data)
+    assert not serializer.is_valid()
+    tree = serializer_errors(OrderSerializer())
+    assert allowed(tree, codes_of(serializer.errors)), codes_of(serializer.errors)
+
+
+def test_other_field_shapes_list_their_codes() -> None:
+    tree = serializer_errors(OrderSerializer())
+    assert {"max_digits", "max_decimal_places", "max_whole_digits"} <= tree.members["price"].codes
+    assert "empty" in tree.members["lines"].codes
+    assert {"does_not_exist", "incorrect_type"} <= tree.members["groups"].codes
+    assert "read_only_field" not in tree.members.get("created", FieldErrors()).codes
+    assert "invalid" in tree.members["address"].codes  # OrderSerializer.validate_address
+    non_field = tree.members["non_field_errors"].codes
+    assert {"unique", "same_name"} <= non_field
+    assert "required" in tree.members["name"].codes  # a unique-together field must be sent
+    partial = serializer_errors(OrderSerializer(), partial=True)
+    assert "required" not in partial.members["name"].codes
+
+
+@pytest.mark.parametrize("data", [[{}], [{"title": "Fine"}, {"title": None}], "x", [5]])
+def test_a_list_body_lists_the_codes_of_its_items(data: Any) -> None:
+    serializer = NoteSerializer(many=True, data=data)
+    assert not serializer.is_valid()
+    tree = serializer_errors(NoteSerializer(many=True))
+    assert tree.items is not None
+    assert "required" not in tree.items.codes  # an item is there, or it is not an item
+    assert allowed(tree, codes_of(serializer.errors)), codes_of(serializer.errors)
+
+
+@pytest.mark.django_db
+def test_a_body_that_may_be_null_does_not_list_null() -> None:
+    assert OrderSerializer(data=None, allow_null=True).is_valid()
+    tree = serializer_errors(OrderSerializer(allow_null=True))
+    assert "null" not in tree.members["non_field_errors"].codes
+    assert "null" in serializer_errors(OrderSerializer()).members["non_field_errors"].codes
+
+
+def test_merging_two_list_bodies_merges_their_items() -> None:
+    tree = serializer_errors(NoteSerializer(many=True))
+    merge(tree, serializer_errors(OrderSerializer(many=True)))
+    assert tree.items is not None
+    assert {"title", "price"} <= set(tree.items.members)

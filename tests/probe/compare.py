@@ -1,6 +1,6 @@
 """Probe the hardened example and the tutorial's plain DRF project, side by side.
 
-    .venv/bin/python -m tests.probe.compare
+    .venv/bin/python -m scripts.probe_compare
 
 Starts Redis and both projects under gunicorn behind the nginx of
 docs/deployment.md, on a freshly seeded database; runs ``python -m
@@ -92,7 +92,3 @@ def main() -> None:
         redis.stop()
         shutil.rmtree(redis.directory, ignore_errors=True)
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-if __name__ == "__main__":  # pragma: no cover - by hand; test_tutorial.py calls main()
-    main()

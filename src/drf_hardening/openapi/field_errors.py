@@ -125,10 +125,10 @@ def serializer_errors(
 ) -> FieldErrors:
     """The errors a request body validated by ``serializer`` can carry."""
     tree = _field_tree(serializer, partial=partial)
-    # A body of JSON ``null`` is reported under the non-field key ("No data provided");
-    # ``required`` cannot happen to a whole body.
-    if "null" in tree.codes:
-        tree.member(api_settings.NON_FIELD_ERRORS_KEY).codes.add("null")
+    # The body's own errors are reported under the non-field key: JSON ``null`` ("No data
+    # provided"), and for a list body (``many=True``) not a list, empty, too long or too
+    # short. ``required`` cannot happen to a whole body.
+    tree.member(api_settings.NON_FIELD_ERRORS_KEY).codes |= tree.codes - {"required"}
     tree.codes = set()
     return tree
 

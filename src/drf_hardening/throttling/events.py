@@ -40,7 +40,7 @@ def report_success(what: str) -> None:
     if what not in _failing:  # the common case, without taking the lock
         return
     with _failing_lock:
-        if what not in _failing:  # pragma: no cover - another thread ended it first
+        if what not in _failing:  # another thread ended it first
             return
         _failing.discard(what)
     logger.warning(

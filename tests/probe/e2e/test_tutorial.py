@@ -1,7 +1,7 @@
 """The tutorial's plain DRF project behind the same nginx: what the probe finds open.
 
-``python -m tests.probe.compare`` prints the reports and the side-by-side table
-of docs/probe.md; this test runs it and holds the page to what it prints.
+``python -m scripts.probe_compare`` (tests.probe.compare.main) prints the reports and
+the side-by-side table of docs/probe.md; this test runs it and holds the page to what it prints.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ It is throttled like the example's login, so only the difference in answers is w
 
 from typing import Any
 
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.urls import path
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -29,8 +29,8 @@ class LeakyLoginView(APIView):
         username = str(data.get("username", ""))
         if not get_user_model().objects.filter(username=username).exists():
             raise ValidationError({"username": ["No account has this username."]})
-        if authenticate(request, username=username, password=data.get("password")):
-            return Response({"detail": "Signed in."})
+        # It signs nobody in: the probe sends wrong passwords only, and what it must notice
+        # is that the two answers differ.
         raise ValidationError({"password": ["Wrong password."]})
 
 

@@ -1,8 +1,8 @@
 """Make docs/img/openapi-429.png: Swagger UI showing a real 429 and its headers.
 
-    .venv/bin/python -m tests.openapi.screenshot
+    .venv/bin/python -m scripts.openapi_screenshot
 
-Serves tests/openapi's API (tests.openapi.serve_settings) with runserver on a
+Serves tests/openapi's API (scripts.openapi_serve_settings) with runserver on a
 free 127.0.0.1 port, sends POST /notes/ twice from Swagger UI's "Try it out"
 in Debian's Chromium (headless), and screenshots the second answer, and
 the documented 429 (docs/img/openapi-429-documented.png).
@@ -16,17 +16,16 @@ import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
-
 from tests.services import CHROMIUM_ARGS, free_port, stop_process, wait_for_port
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 OUTPUT = ROOT / "docs" / "img" / "openapi-429.png"
 DOCUMENTED = ROOT / "docs" / "img" / "openapi-429-documented.png"
 
 
 def main() -> None:
     port = free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.openapi.serve_settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "scripts.openapi_serve_settings"}
     env["PYTHONPATH"] = str(ROOT)
     server = subprocess.Popen(
         [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],

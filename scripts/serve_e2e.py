@@ -1,6 +1,6 @@
 """Run the e2e suite's production stack by hand: Redis, gunicorn, nginx with TLS.
 
-    .venv/bin/python -m tests.e2e.serve [--workers 4]
+    .venv/bin/python -m scripts.serve_e2e [--workers 4]
 
 Migrates and seeds a temporary SQLite database, starts everything on free
 127.0.0.1 ports, prints the URLs, a token and curl commands, and stops every

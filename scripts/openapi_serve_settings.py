@@ -1,7 +1,7 @@
 """tests/openapi's API served with Swagger UI, for docs/img/openapi-429.png.
 
-``DJANGO_SETTINGS_MODULE=tests.openapi.serve_settings python -m django runserver``
-(tests/openapi/screenshot.py does it). DEBUG lets runserver serve Swagger UI's
+``DJANGO_SETTINGS_MODULE=scripts.openapi_serve_settings python -m django runserver``
+(scripts/openapi_screenshot.py does it). DEBUG lets runserver serve Swagger UI's
 files (drf-spectacular-sidecar) without collectstatic; never a production setting.
 """
 
