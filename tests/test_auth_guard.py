@@ -16,14 +16,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from drf_hardening.checks import auth as auth_checks
 from drf_hardening.exceptions import ExceptionHandler
-from drf_hardening.throttling import events, stores
+from drf_hardening.throttling import counting, events, stores
 from drf_hardening.throttling.guard import (
     FailedAuthGuardMiddleware,
     FailedAuthThrottle,
     record_auth_failure,
 )
 from tests import urls_throttling
+from tests.helpers import check_ids
 from tests.urls_throttling import UserView
 
 pytestmark = [pytest.mark.urls("tests.test_auth_guard"), pytest.mark.django_db]
@@ -362,3 +364,14 @@ def test_pipeline_refusing_a_command_is_an_outage(redis_cache, client, token, cl
     (failure,) = [r for r in caplog.records if r.event == "throttle_store_unavailable"]
     assert isinstance(failure.exc_info[1], redis.exceptions.ResponseError)
     assert [get(client, "Token wrong").status_code for _ in range(4)] == [401, 401, 401, 429]
+
+
+def test_w086_silent_while_drf_records_its_authenticator() -> None:
+    assert check_ids(auth_checks.check_drf_authenticator_record) == []
+
+
+def test_w086_when_drf_no_longer_records_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(counting, "DRF_AUTHENTICATOR", "_moved_in_a_later_drf")
+    (message,) = auth_checks.check_drf_authenticator_record()
+    assert message.id == "drf_hardening.W086"
+    assert "'_moved_in_a_later_drf'" in message.msg

@@ -114,4 +114,39 @@ def check_compiled_lookup(**kwargs: Any) -> Messages:
     return []
 
 
-CHECKS = [check_plain_text_tokens, check_token_lifetime, check_idle_interval, check_compiled_lookup]
+def check_drf_authenticator_record(**kwargs: Any) -> Messages:
+    """The guard learns that authentication succeeded from a private attribute of DRF's."""
+    from django.http import HttpRequest
+    from rest_framework.authentication import BaseAuthentication
+    from rest_framework.request import Request
+
+    from drf_hardening.throttling.counting import DRF_AUTHENTICATOR
+
+    class Accepting(BaseAuthentication):
+        def authenticate(self, request: Any) -> tuple[Any, None]:
+            return (object(), None)
+
+    accepting = Accepting()
+    request = Request(HttpRequest(), authenticators=[accepting])
+    request.user  # noqa: B018 - authenticates, as DRF's APIView.initial() does
+    if getattr(request, DRF_AUTHENTICATOR, None) is accepting:
+        return []
+    return [
+        Warning(
+            "DRF's Request no longer records the authenticator that succeeded in "
+            f"{DRF_AUTHENTICATOR!r}: the failed-auth guard gives a success's reserved attempt "
+            "back after the response instead of in the throttle's round trip (one more "
+            "store round trip per authenticated request; limits unchanged).",
+            hint="Report it to drf-hardening with your DRF version; nothing else is needed.",
+            id="drf_hardening.W086",
+        )
+    ]
+
+
+CHECKS = [
+    check_plain_text_tokens,
+    check_token_lifetime,
+    check_idle_interval,
+    check_compiled_lookup,
+    check_drf_authenticator_record,
+]

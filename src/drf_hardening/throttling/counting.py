@@ -26,6 +26,11 @@ if TYPE_CHECKING:
 
 #: DRF's class attribute: a throttle whose ``cache`` is still this one counts on THROTTLE_CACHE.
 DRF_DEFAULT_CACHE = throttling.SimpleRateThrottle.cache
+#: Where DRF's ``Request`` keeps the authenticator that took the credentials, once it has
+#: authenticated. Private, but its public ``successful_authenticator`` would authenticate
+#: when it has not yet, and the library's Basic authentication counts (through a throttle)
+#: while it authenticates: drf_hardening.W086 checks at start-up that DRF still sets it.
+DRF_AUTHENTICATOR = "_authenticator"
 #: The attribute of a Django request holding the guard's ``Reservation`` until it is settled.
 PENDING = "_drf_hardening_reservation"
 
@@ -118,11 +123,9 @@ def count_releasing(throttle: SimpleRateThrottle, key: str, request: Any) -> Dec
     Authentication succeeded (an authenticator took the credentials): the
     reserved attempt goes back in the same round trip as this decision when
     both keys are on one Redis store (a pipeline), else right after it. Not
-    authenticated: the guard settles it after the response. (DRF's ``APIView``
-    authenticates before it runs the throttles, so reading
-    ``successful_authenticator`` here reads an outcome; it authenticates nothing.)
+    authenticated (yet): the guard settles it after the response.
     """
-    if getattr(request, "successful_authenticator", None) is None:
+    if getattr(request, DRF_AUTHENTICATOR, None) is None:
         return count(throttle, key)
     reservation: Reservation = getattr(request, "_request", request).__dict__.pop(PENDING)
     store, name = store_of(throttle)
