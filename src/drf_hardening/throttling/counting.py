@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from rest_framework import throttling
 
 from drf_hardening.conf import conf
-from drf_hardening.throttling import events, stores
-from drf_hardening.throttling.stores import Decision, default_store, find_store
+from drf_hardening.throttling import episodes, events, stores
+from drf_hardening.throttling.stores import Decision, Store, default_store, find_store
 
 if TYPE_CHECKING:
     from drf_hardening.throttling.throttles import SimpleRateThrottle
@@ -32,6 +32,26 @@ def count(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision 
 
     ``None`` when the rate is malformed or the store failed; each is logged
     once, when it starts (a store's recovery once too, when it ends).
+    ``throttling.aio.acount`` is the same step from async code.
+    """
+    step = prepare(throttle)
+    if step is None:
+        return None
+    store, name, limit, period_ms, now_ms = step
+    try:
+        decision = store.decide(key, limit, period_ms, now_ms, hit)
+    except Exception as exc:  # a store outage must never become a 500
+        failed(store, name, key, exc)
+        return None
+    if events.failing:  # else nothing can have recovered: no call
+        events.report_success(episodes.ended(store, name, key))
+    return decision
+
+
+def prepare(throttle: SimpleRateThrottle) -> tuple[Store, str, int, int, int] | None:
+    """What a decision needs: the store, its name, limit, period and now (ms); ``None``: malformed.
+
+    Reads the clock (``throttle.now``), as DRF's ``allow_request`` does.
     """
     now = throttle.now = throttle.timer()
     limit, duration = throttle.num_requests, throttle.duration
@@ -49,17 +69,16 @@ def count(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision 
         store, name = found[1] if found and found[0] == stores.generation else default_store()
     else:
         store, name = find_store(cache)
-    try:
-        decision = store.decide(key, limit, duration * 1000, int(now * 1000), hit)
-    except Exception as exc:  # a store outage must never become a 500
-        outcome = "allowed" if conf.THROTTLE_FAIL_OPEN else "refused"
-        events.report_failure(
-            name,
-            f"Throttle store ({name}) failed; requests are {outcome} until it answers "
-            "(THROTTLE_FAIL_OPEN).",
-            exc,
-        )
-        return None
-    if events.failing:  # else nothing can have recovered: no call
-        events.report_success(name)
-    return decision
+    return store, name, limit, duration * 1000, int(now * 1000)
+
+
+def failed(store: Store, name: str, key: str, exc: Exception) -> None:
+    """Report a store that failed on ``key``, once per episode (per node on a cluster)."""
+    outcome = "allowed" if conf.THROTTLE_FAIL_OPEN else "refused"
+    where = episodes.failed(store, name, key)
+    events.report_failure(
+        where,
+        f"Throttle store ({where}) failed; requests are {outcome} until it answers "
+        "(THROTTLE_FAIL_OPEN).",
+        exc,
+    )

@@ -21,7 +21,6 @@ Place it early in ``MIDDLEWARE``: right after ``RequestIDMiddleware``, so the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
@@ -29,8 +28,11 @@ from rest_framework import exceptions
 
 from drf_hardening.conf import conf
 from drf_hardening.exceptions import error_response
+from drf_hardening.skeleton import SyncAndAsyncMiddleware
 from drf_hardening.throttling import events
+from drf_hardening.throttling.aio import acount
 from drf_hardening.throttling.counting import count
+from drf_hardening.throttling.stores import Decision
 from drf_hardening.throttling.throttles import SimpleRateThrottle, ThrottleStoreUnavailable
 
 SCOPE = "failed_auth"
@@ -58,11 +60,13 @@ class FailedAuthThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class FailedAuthGuardMiddleware:
-    """Refuse clients over ``FAILED_AUTH_RATE`` failed authentications with a 429."""
+class FailedAuthGuardMiddleware(SyncAndAsyncMiddleware):
+    """Refuse clients over ``FAILED_AUTH_RATE`` failed authentications with a 429.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
+    Sync and async (no adapter under ASGI): both paths run the same steps,
+    ``counted`` and ``refusal`` before the view and ``is_failure`` after it, and
+    differ only in the store calls (``count``, or ``aio.acount`` awaited).
+    """
 
     def timer(self) -> float:
         """The clock of the windows; replaceable in tests, like a throttle's ``timer``."""
@@ -75,22 +79,53 @@ class FailedAuthGuardMiddleware:
         return throttle
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if self.async_mode:
+            return self.__acall__(request)  # type: ignore[return-value]
+        counted = self.counted(request)
+        if counted is None:
+            return self.get_response(request)
+        throttle, key = counted
+        # Look only: most clients never fail, so most requests write nothing.
+        refused = self.refusal(request, throttle, count(throttle, key, hit=False))
+        if refused is not None:
+            return refused
+        response = self.get_response(request)
+        if self.is_failure(request, response):
+            count(throttle, key, hit=True)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        counted = self.counted(request)
+        if counted is None:
+            return await self.get_response(request)  # type: ignore[no-any-return, misc]
+        throttle, key = counted
+        refused = self.refusal(request, throttle, await acount(throttle, key, hit=False))
+        if refused is not None:
+            return refused
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
+        if self.is_failure(request, response):
+            await acount(throttle, key, hit=True)
+        return response
+
+    def counted(self, request: HttpRequest) -> tuple[FailedAuthThrottle, str] | None:
+        """The counter and key of this request's client; ``None`` when the guard is off."""
         throttle = self.get_throttle()
         if throttle.rate is None:
-            return self.get_response(request)
-        key = throttle.get_cache_key(request, None)
-        # Look only: most clients never fail, so most requests write nothing.
-        decision = throttle.decision = count(throttle, key, hit=False)
+            return None
+        return throttle, throttle.get_cache_key(request, None)
+
+    def refusal(
+        self, request: HttpRequest, throttle: FailedAuthThrottle, decision: Decision | None
+    ) -> HttpResponseBase | None:
+        """The answer before the view to a look at the count (``None``: go on to the view)."""
+        throttle.decision = decision
         if decision is None:
             if not conf.THROTTLE_FAIL_OPEN:
                 return error_response(request, ThrottleStoreUnavailable())
         elif not decision.allowed:
             events.log_throttled(request, SCOPE)
             return error_response(request, exceptions.Throttled(throttle.wait()))
-        response = self.get_response(request)
-        if self.is_failure(request, response):
-            count(throttle, key, hit=True)
-        return response
+        return None
 
     def is_failure(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         """A request passed to ``record_auth_failure``, or a 401 to one with credentials."""

@@ -27,7 +27,7 @@ from redis.exceptions import NoScriptError
 
 from drf_hardening.conf import conf
 from drf_hardening.throttling.stores import Decision
-from drf_hardening.throttling.topology import build_client
+from drf_hardening.throttling.topology import build_client, client_kwargs
 
 # KEYS[1]: the counter, two big-endian doubles: window start (ms) and count.
 # ARGV[1]: three doubles: now (ms), limit, period (ms; negative to only look).
@@ -70,7 +70,7 @@ return -(count * (period + 1) + left)
 """
 SCRIPT_SHA = hashlib.sha1(SCRIPT.encode(), usedforsecurity=False).hexdigest()
 
-_pack_arg = struct.Struct(">ddd").pack
+pack_arg = struct.Struct(">ddd").pack
 
 _clients: dict[tuple[Any, ...], Any] = {}
 _clients_lock = threading.Lock()
@@ -92,15 +92,7 @@ def redis_client(url: str, options: dict[str, Any]) -> Any:
         with _clients_lock:
             client = _clients.get(config)
             if client is None:  # pragma: no branch - else: another thread built it first
-                client = redis.Redis.from_url(
-                    url,
-                    **{
-                        **options,
-                        "socket_timeout": timeout,
-                        "socket_connect_timeout": timeout,
-                        "decode_responses": False,
-                    },
-                )
+                client = redis.Redis.from_url(url, **client_kwargs(options, timeout))
                 _clients[config] = client
     return client
 
@@ -118,10 +110,12 @@ def topology_client(store: Mapping[str, Any]) -> Any:
 
 def topology_store(cache: BaseCache, store: Mapping[str, Any]) -> RedisStore:
     """The store of a ``THROTTLE_STORE``; ``cache`` is only what ``get_cache()`` returns."""
-    return RedisStore(cache, topology_client(store), key_prefix="drfh:throttle:{")
+    made = RedisStore(cache, topology_client(store), key_prefix="drfh:throttle:{")
+    made.topology = store
+    return made
 
 
-def _no_script_errors(client: Any) -> tuple[type[Exception], ...]:
+def no_script_errors(client: Any) -> tuple[type[Exception], ...]:
     # django-valkey's client raises valkey-py's NoScriptError, a class of its own.
     errors: list[type[Exception]] = [NoScriptError]
     if type(client).__module__.startswith("valkey"):
@@ -140,10 +134,14 @@ class RedisStore:
     ``RedisCluster`` client, redis-py routes the call by its one key.
     """
 
+    #: The ``THROTTLE_STORE`` it was made from (``None``: a cache's client), which
+    #: ``throttling.aio`` builds the same client from, on ``redis.asyncio``.
+    topology: Mapping[str, Any] | None = None
+
     def __init__(self, cache: BaseCache, client: Any, key_prefix: str | None = None) -> None:
         self.cache = cache
         self.client = client
-        self.no_script = _no_script_errors(client)
+        self.no_script = no_script_errors(client)
         # execute_command() is what evalsha() calls, less a layer of Python.
         self.execute = client.execute_command
         # "{...}" is a hash tag: Redis Cluster puts the key in the slot of what is
@@ -154,17 +152,26 @@ class RedisStore:
         if key_prefix is None and cache.key_func is default_key_func:
             self.key_prefix = str(cache.make_key("{"))
 
-    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
+    def redis_key(self, key: str) -> str:
+        """The Redis key of the DRF key ``key``: prefixed, the DRF key as the hash tag."""
         prefix = self.key_prefix
-        redis_key = f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
-        arg = _pack_arg(now_ms, limit, period_ms if hit else -period_ms)
+        return f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
+
+    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
+        redis_key = self.redis_key(key)
+        arg = pack_arg(now_ms, limit, period_ms if hit else -period_ms)
         try:
             reply = self.execute("EVALSHA", SCRIPT_SHA, 1, redis_key, arg)
         except self.no_script:  # first use on this server, or after SCRIPT FLUSH/a restart
             reply = self.execute("EVAL", SCRIPT, 1, redis_key, arg)
-        if type(reply) is int:
-            used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
-            # What NamedTuple's own __new__ does, without its Python-level call.
-            return tuple.__new__(Decision, (reply > 0, used, left))
-        allowed, used, left = reply.split(b" ")
-        return Decision(allowed == b"1", int(used), int(left))
+        return parse_reply(reply, period_ms)
+
+
+def parse_reply(reply: Any, period_ms: int) -> Decision:
+    """The ``Decision`` in the script's reply (see ``SCRIPT``), for the sync and async stores."""
+    if type(reply) is int:
+        used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
+        # What NamedTuple's own __new__ does, without its Python-level call.
+        return tuple.__new__(Decision, (reply > 0, used, left))
+    allowed, used, left = reply.split(b" ")
+    return Decision(allowed == b"1", int(used), int(left))

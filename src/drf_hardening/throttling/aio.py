@@ -1,0 +1,146 @@
+"""Throttle decisions from async code: ``redis.asyncio``, the same script, one round trip.
+
+``acount`` is ``counting.count`` on an event loop: the same steps (``prepare``,
+``failed``, the episodes), with the store call awaited. A Redis store gets a
+twin on ``redis.asyncio``, built from the same configuration (``THROTTLE_STORE``
+or Django's ``RedisCache``), with the same ``SCRIPT``, timeouts and key, one
+client per event loop and configuration: an asyncio client holds connections
+bound to the loop that opened them, so a client of a closed loop is never reused
+(a closed loop's entries are dropped).
+
+Stores with no asyncio client are called without leaving the loop when they do
+no I/O (LocMem), else in a worker thread (``sync_to_async``): memcached, the
+database and file caches, and django-redis' and django-valkey's clients (they
+have no asyncio counterpart to reuse).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import TYPE_CHECKING, Any
+
+from asgiref.sync import sync_to_async
+
+from drf_hardening.conf import conf
+from drf_hardening.throttling import counting, episodes, events
+from drf_hardening.throttling.stores import Decision, LocMemStore, Store
+
+if TYPE_CHECKING:
+    from drf_hardening.throttling.redis_store import RedisStore
+    from drf_hardening.throttling.throttles import SimpleRateThrottle
+
+Loop = asyncio.AbstractEventLoop
+
+#: Per event loop: configuration -> its redis.asyncio client. Loops are held, not
+#: weakly referenced (uvloop's cannot be), and dropped once closed.
+_clients: dict[Loop, dict[tuple[Any, ...], Any]] = {}
+_lock = threading.Lock()  # loops of several threads may add themselves at once
+
+
+async def acount(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision | None:
+    """``counting.count`` from async code: count (or only look) at ``key`` on the store."""
+    step = counting.prepare(throttle)
+    if step is None:
+        return None
+    store, name, limit, period_ms, now_ms = step
+    try:
+        decision = await decide(store, key, limit, period_ms, now_ms, hit)
+    except Exception as exc:  # a store outage must never become a 500
+        counting.failed(store, name, key, exc)
+        return None
+    if events.failing:  # else nothing can have recovered: no call
+        events.report_success(episodes.ended(store, name, key))
+    return decision
+
+
+async def decide(
+    store: Store, key: str, limit: int, period_ms: int, now_ms: int, hit: bool
+) -> Decision:
+    """``store.decide`` from async code, on the store's asyncio twin when it has one."""
+    if getattr(store, "client", None) is not None:
+        twin = async_twin(store)  # type: ignore[arg-type]  # a RedisStore
+        if twin is not None:
+            return await twin.decide(key, limit, period_ms, now_ms, hit)
+    elif isinstance(store, LocMemStore):  # no I/O: a thread would cost more than it
+        return store.decide(key, limit, period_ms, now_ms, hit)
+    return await sync_to_async(store.decide)(key, limit, period_ms, now_ms, hit)
+
+
+class AsyncRedisStore:
+    """A ``RedisStore``'s decision on ``redis.asyncio``: same key, script and reply."""
+
+    def __init__(self, store: RedisStore, client: Any) -> None:
+        from drf_hardening.throttling.redis_store import no_script_errors
+
+        self.store = store
+        self.client = client
+        self.execute = client.execute_command
+        self.no_script = no_script_errors(client)
+
+    async def decide(
+        self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool
+    ) -> Decision:
+        from drf_hardening.throttling.redis_store import SCRIPT, SCRIPT_SHA, pack_arg, parse_reply
+
+        redis_key = self.store.redis_key(key)
+        arg = pack_arg(now_ms, limit, period_ms if hit else -period_ms)
+        try:
+            reply = await self.execute("EVALSHA", SCRIPT_SHA, 1, redis_key, arg)
+        except self.no_script:  # first use on this server, or after SCRIPT FLUSH/a restart
+            reply = await self.execute("EVAL", SCRIPT, 1, redis_key, arg)
+        return parse_reply(reply, period_ms)
+
+
+def _forget_closed(table: dict[Loop, Any]) -> None:
+    """Drop the entries of closed loops (the table holds each loop, so ids are never reused)."""
+    for loop in [loop for loop in table if loop.is_closed()]:
+        del table[loop]
+
+
+def async_twin(store: RedisStore) -> AsyncRedisStore | None:
+    """``store``'s twin on this event loop, made on first use; ``None`` if it has none."""
+    loop = asyncio.get_running_loop()
+    twins: dict[Loop, AsyncRedisStore | None] | None = getattr(store, "_drf_hardening_twins", None)
+    if twins is None:
+        twins = store._drf_hardening_twins = {}  # type: ignore[attr-defined]
+    try:
+        return twins[loop]
+    except KeyError:
+        client = async_client(store, loop)
+        with _lock:
+            _forget_closed(twins)
+            twin = twins[loop] = AsyncRedisStore(store, client) if client is not None else None
+        return twin
+
+
+def async_client(store: RedisStore, loop: Loop) -> Any | None:
+    """The ``redis.asyncio`` client of ``store``'s configuration on ``loop``, or ``None``."""
+    from drf_hardening.throttling.clients import redis_settings
+    from drf_hardening.throttling.topology import build_client, client_kwargs
+
+    timeout = conf.THROTTLE_TIMEOUT
+    topology = store.topology
+    if topology is not None:
+        config: tuple[Any, ...] = ("THROTTLE_STORE", repr(topology), timeout)
+    else:
+        settings = redis_settings(store.cache)
+        if settings is None:  # django-redis, django-valkey: their own client, no asyncio twin
+            return None
+        url, options = settings
+        config = (url, repr(sorted(options.items())), timeout)
+    with _lock:
+        if loop not in _clients:
+            _forget_closed(_clients)
+            _clients[loop] = {}
+        clients = _clients[loop]
+    client = clients.get(config)
+    if client is None:
+        if topology is not None:
+            client = build_client(topology, timeout, asyncio=True)
+        else:
+            import redis.asyncio
+
+            client = redis.asyncio.Redis.from_url(url, **client_kwargs(options, timeout))
+        clients[config] = client
+    return client
