@@ -197,7 +197,10 @@ def test_async_malformed_rate_is_decided_by_fail_open(settings) -> None:
 
 @pytest.fixture
 def guarded(settings: Any) -> None:
-    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "drf_hardening.middleware.FailedAuthGuardMiddleware"]
+    settings.MIDDLEWARE = [
+        *settings.MIDDLEWARE,
+        "drf_hardening.middleware.FailedAuthGuardMiddleware",
+    ]
     settings.DRF_HARDENING = {"FAILED_AUTH_RATE": "2/min"}
 
 
@@ -257,3 +260,20 @@ def test_guard_throttle_counts_the_same_from_async_code() -> None:
     throttle = FailedAuthThrottle()
     decision = asyncio.run(acount(throttle, "throttle_failed_auth_x"))
     assert decision is not None and decision.used == 1
+
+
+@pytest.mark.redis
+def test_two_stores_of_one_configuration_share_the_loops_client(
+    redis_server: RedisServer, settings
+) -> None:
+    from drf_hardening.throttling.redis_store import topology_store
+
+    topology = {"URL": redis_server.url}
+
+    async def twins() -> tuple[Any, Any]:
+        first = topology_store(cache, topology)
+        second = topology_store(cache, topology)
+        return aio.async_twin(first), aio.async_twin(second)
+
+    first, second = asyncio.run(twins())
+    assert first is not second and first.client is second.client
