@@ -178,7 +178,7 @@ def test_async_store_recovers_and_says_so_once(redis_server: RedisServer, settin
     redis_server.ensure_running()
     settings.DRF_HARDENING = {"THROTTLE_STORE": {"URL": redis_server.url}}
     events.report_failure(
-        "THROTTLE_STORE (standalone 127.0.0.1:%d)" % redis_server.port, "down (test)"
+        f"THROTTLE_STORE (standalone 127.0.0.1:{redis_server.port})", "down (test)"
     )
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="drf_hardening.security"):
@@ -252,14 +252,16 @@ def test_one_client_per_event_loop_and_none_of_a_closed_loop(
     a, b, _ = asyncio.run(twice())
     assert a is b  # the same loop: the same client
     c, _, closed = asyncio.run(twice())
-    assert c is not a and c.client is not a.client  # a new loop: a new client
+    assert c is not a
+    assert c.client is not a.client
     assert closed == []  # the first loop's client was dropped when the second came
 
 
 def test_guard_throttle_counts_the_same_from_async_code() -> None:
     throttle = FailedAuthThrottle()
     decision = asyncio.run(acount(throttle, "throttle_failed_auth_x"))
-    assert decision is not None and decision.used == 1
+    assert decision is not None
+    assert decision.used == 1
 
 
 @pytest.mark.redis
@@ -276,4 +278,5 @@ def test_two_stores_of_one_configuration_share_the_loops_client(
         return aio.async_twin(first), aio.async_twin(second)
 
     first, second = asyncio.run(twins())
-    assert first is not second and first.client is second.client
+    assert first is not second
+    assert first.client is second.client
