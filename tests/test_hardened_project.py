@@ -17,9 +17,12 @@ from typing import Any
 import django
 import pytest
 
+import drf_hardening
+
 from tests.services import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
+SRC = Path(drf_hardening.__file__).resolve().parent.parent
 SNIPPETS = ROOT / "docs" / "snippets"
 UPDATE = os.environ.get("DRF_HARDENING_UPDATE_SNIPPETS") == "1"
 
@@ -33,7 +36,8 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     env = {
         "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(ROOT),
+        # The sources under test first (a worktree's, when its package is not the installed one).
+        "PYTHONPATH": os.pathsep.join([str(SRC), str(ROOT)]),
         "DJANGO_SETTINGS_MODULE": "tests.hardened_settings",
         "REDIS_URL": redis_url,
         "HARDENED_CACHE": cache,
@@ -143,6 +147,9 @@ def test_hardening_report_json_matches_the_text() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["checks"] == []
+    # The mode the process found: Django's RedisCache at REDIS_URL, nothing asked of it.
+    assert data["throttle_store"] == "cache 'default': standalone 127.0.0.1:6379"
+    assert f"Throttle store: {data['throttle_store']}\n" in run("hardening_report").stdout
     settings = {entry["setting"]: entry for entry in data["report"]["entries"]}
     assert settings["ALLOWED_HOSTS"] == {
         "setting": "ALLOWED_HOSTS",

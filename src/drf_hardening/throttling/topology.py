@@ -192,7 +192,10 @@ def store_mode() -> str:
     """The throttle store and its mode, for ``hardening_report``: ``"cache 'default': ..."``."""
     from drf_hardening.throttling.stores import default_store
 
-    store, name = default_store()
+    try:
+        store, name = default_store()
+    except Exception as exc:  # no THROTTLE_CACHE cache: the checks list why (caches.E001...)
+        return f"none ({type(exc).__name__})"
     client = getattr(store, "client", None)
     if client is None:
         return f"{name}: {type(store).__name__}"
