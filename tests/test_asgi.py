@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
-from typing import Any
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 import redis
@@ -22,6 +24,7 @@ from tests.services import RedisServer, free_port
 
 pytestmark = [pytest.mark.urls("tests.urls_asgi"), pytest.mark.django_db]
 IP = "198.51.100.7"
+T = TypeVar("T")
 
 
 def preset_middleware() -> list[str]:
@@ -39,15 +42,22 @@ class ClientAt(AsyncClient):
         self.ip = ip
 
     def _base_scope(self, **request: Any) -> dict[str, Any]:
-        scope: dict[str, Any] = super()._base_scope(**request)
+        scope: dict[str, Any] = super()._base_scope(**request)  # type: ignore[misc]
         scope["client"] = [self.ip, 0]
         return scope
+
+
+def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a thread of its own: the session's Playwright browser may own
+    this thread's event loop, where neither ``asyncio.run`` nor ``async_to_sync`` can run."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()
 
 
 def aget(path: str, credentials: str | None = None, ip: str = IP) -> Any:
     """One GET through Django's async handler (a new AsyncClient: a new middleware chain)."""
     headers = {"Authorization": credentials} if credentials else {}
-    return async_to_sync(ClientAt(ip).get)(path, headers=headers)
+    return in_thread(lambda: async_to_sync(ClientAt(ip).get)(path, headers=headers))
 
 
 def statuses(path: str, n: int, **kwargs: Any) -> list[int]:
@@ -151,6 +161,7 @@ def test_django_redis_decides_in_a_worker_thread(redis_server: RedisServer, sett
     assert statuses("/async/user/", 4) == [200, 200, 200, 429]
 
 
+@pytest.mark.django_db(transaction=True)  # the table must be visible to other threads
 def test_database_cache_decides_in_a_worker_thread(settings) -> None:
     from django.core.management import call_command
 
@@ -249,9 +260,9 @@ def test_one_client_per_event_loop_and_none_of_a_closed_loop(
         closed = [loop for loop in aio._clients if loop.is_closed()]
         return first, aio.async_twin(store), closed  # type: ignore[arg-type]
 
-    a, b, _ = asyncio.run(twice())
+    a, b, _ = in_thread(asyncio.run, twice())
     assert a is b  # the same loop: the same client
-    c, _, closed = asyncio.run(twice())
+    c, _, closed = in_thread(asyncio.run, twice())
     assert c is not a
     assert c.client is not a.client
     assert closed == []  # the first loop's client was dropped when the second came
@@ -259,7 +270,7 @@ def test_one_client_per_event_loop_and_none_of_a_closed_loop(
 
 def test_guard_throttle_counts_the_same_from_async_code() -> None:
     throttle = FailedAuthThrottle()
-    decision = asyncio.run(acount(throttle, "throttle_failed_auth_x"))
+    decision = in_thread(asyncio.run, acount(throttle, "throttle_failed_auth_x"))
     assert decision is not None
     assert decision.used == 1
 
@@ -277,6 +288,6 @@ def test_two_stores_of_one_configuration_share_the_loops_client(
         second = topology_store(cache, topology)
         return aio.async_twin(first), aio.async_twin(second)
 
-    first, second = asyncio.run(twins())
+    first, second = in_thread(asyncio.run, twins())
     assert first is not second
     assert first.client is second.client

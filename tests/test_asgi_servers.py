@@ -24,6 +24,7 @@ from drf_hardening.throttling.throttles import AnonRateThrottle
 from tests.e2e.components import Gunicorn
 from tests.e2e.load import run_load
 from tests.services import RedisServer
+from tests.test_asgi import in_thread
 from tests.topologies import redis_cluster_fixture, sentinel_set_fixture  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,7 +170,7 @@ def decisions_on(store: dict[str, Any], settings: Any, n: int) -> list[bool]:
         return [d is not None and d.allowed for d in decisions]
 
     assert stores.default_store()[1].startswith("THROTTLE_STORE")
-    return asyncio.run(decide())
+    return in_thread(asyncio.run, decide())
 
 
 @pytest.mark.redis

@@ -18,7 +18,6 @@ import django
 import pytest
 
 import drf_hardening
-
 from tests.services import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -130,7 +130,7 @@ def test_cluster_primary_failover_is_one_nodes_episode(redis_cluster, settings, 
         assert set(during) <= {200, 429}
         assert set(healthy) <= {200, 429}
         told = [
-            (r.event, r.throttle_store)  # type: ignore[attr-defined]
+            (r.event, r.throttle_store)
             for r in caplog.records
             if getattr(r, "event", "").startswith("throttle_store_")
         ]

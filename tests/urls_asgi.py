@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adrf.views import APIView as AsyncAPIView
+from adrf.views import APIView as AsyncAPIView  # type: ignore[import-untyped]
 from django.urls import path
 from rest_framework.authentication import BasicAuthentication, TokenAuthentication
 from rest_framework.permissions import BasePermission, IsAuthenticated

@@ -71,25 +71,26 @@ class AsyncRedisStore:
     """A ``RedisStore``'s decision on ``redis.asyncio``: same key, script and reply."""
 
     def __init__(self, store: RedisStore, client: Any) -> None:
-        from drf_hardening.throttling.redis_store import no_script_errors
+        from drf_hardening.throttling import redis_store  # redis-py is the "redis" extra
 
         self.store = store
         self.client = client
         self.execute = client.execute_command
-        self.no_script = no_script_errors(client)
+        self.no_script = redis_store.no_script_errors(client)
+        self.redis_store = redis_store
 
     async def decide(
         self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool
     ) -> Decision:
-        from drf_hardening.throttling.redis_store import SCRIPT, SCRIPT_SHA, pack_arg, parse_reply
-
+        shared = self.redis_store
         redis_key = self.store.redis_key(key)
-        arg = pack_arg(now_ms, limit, period_ms if hit else -period_ms)
+        arg = shared.pack_arg(now_ms, limit, period_ms if hit else -period_ms)
         try:
-            reply = await self.execute("EVALSHA", SCRIPT_SHA, 1, redis_key, arg)
+            reply = await self.execute("EVALSHA", shared.SCRIPT_SHA, 1, redis_key, arg)
         except self.no_script:  # first use on this server, or after SCRIPT FLUSH/a restart
-            reply = await self.execute("EVAL", SCRIPT, 1, redis_key, arg)
-        return parse_reply(reply, period_ms)
+            reply = await self.execute("EVAL", shared.SCRIPT, 1, redis_key, arg)
+        decision: Decision = shared.parse_reply(reply, period_ms)
+        return decision
 
 
 def _forget_closed(table: dict[Loop, Any]) -> None:
