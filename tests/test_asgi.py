@@ -253,3 +253,14 @@ def test_two_stores_of_one_configuration_share_the_loops_client(
     first, second = in_thread(asyncio.run, twins())
     assert first is not second
     assert first.client is second.client
+
+
+@pytest.mark.redis
+def test_async_windows_follow_the_replaceable_timer(redis_cache, monkeypatch) -> None:
+    now = [1_000_000.0]
+    monkeypatch.setattr(UserRateThrottle, "timer", lambda self: now[0])
+    assert statuses("/async/user/", 4) == [200, 200, 200, 429]
+    now[0] += 59
+    assert statuses("/async/user/", 1) == [429]
+    now[0] += 2  # the 1-minute window has closed
+    assert statuses("/async/user/", 1) == [200]
