@@ -21,6 +21,7 @@ PROCESS_MODULES = frozenset(
     {
         "tests.test_scaling_topologies",
         "tests.test_scaling_failover",
+        "tests.test_asgi_servers",
         "tests.test_first_hour",
         "tests.test_attack_fixes",
         "tests.test_bad_host",

@@ -163,6 +163,9 @@ def test_hardening_report_json_matches_the_text() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["checks"] == []
+    # The mode the process found: Django's RedisCache at REDIS_URL, nothing asked of it.
+    assert data["throttle_store"] == "cache 'default': standalone 127.0.0.1:6379"
+    assert f"Throttle store: {data['throttle_store']}\n" in run("hardening_report").stdout
     settings = {entry["setting"]: entry for entry in data["report"]["entries"]}
     assert settings["ALLOWED_HOSTS"] == {
         "setting": "ALLOWED_HOSTS",

@@ -80,7 +80,11 @@ def test_json_output_has_the_report_and_the_checks(settings: Any) -> None:
 
 
 def test_json_output_without_harden(settings: Any) -> None:
-    assert json.loads(report("--json")) == {"report": None, "checks": []}
+    assert json.loads(report("--json")) == {
+        "report": None,
+        "throttle_store": "cache 'default': LocMemStore",
+        "checks": [],
+    }
 
 
 def test_text_output_lists_each_setting_with_its_source(settings: Any) -> None:
@@ -126,6 +130,7 @@ def test_djangos_own_checks_are_listed_too(
     text = manage(capsys)
     assert text.startswith("harden() was not called in this project's settings.")
     assert "caches.E001 (ERROR): You must define a 'default' cache" in text
+    assert "Throttle store: none (InvalidCacheBackendError)" in text
 
 
 def test_deploy_adds_the_deployment_checks(settings: Any) -> None:

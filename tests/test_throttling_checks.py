@@ -132,6 +132,27 @@ def test_w029_drf_throttle_classes(settings: Any) -> None:
     assert "drf_hardening.throttling.UserRateThrottle" in str(message.hint)
 
 
+def test_e120_async_throttle_classes_in_the_defaults(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": [
+            "drf_hardening.throttling.aio_throttles.AsyncUserRateThrottle"
+        ],
+        "DEFAULT_THROTTLE_RATES": {"user": "10/min"},
+    }
+    (message,) = checks.check_drf_throttles()
+    assert message.id == "drf_hardening.E120"
+    assert "AsyncUserRateThrottle" in message.msg
+    assert "adrf views" in str(message.hint)
+
+
+def test_e120_silent_for_the_sync_classes(settings: Any) -> None:
+    settings.REST_FRAMEWORK = {
+        "DEFAULT_THROTTLE_CLASSES": ["drf_hardening.throttling.UserRateThrottle"],
+        "DEFAULT_THROTTLE_RATES": {"user": "10/min"},
+    }
+    assert checks.check_drf_throttles() == []
+
+
 def test_e030_scope_without_rate(settings: Any) -> None:
     settings.REST_FRAMEWORK = {
         "DEFAULT_THROTTLE_CLASSES": [

@@ -8,14 +8,11 @@ other middleware are.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import IO
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponseBase
-from django.utils.deprecation import MiddlewareMixin
 from django.utils.log import log_response
 
 from drf_hardening.conf import conf
@@ -27,6 +24,7 @@ from drf_hardening.request_id import (
     reset_request_id,
     set_request_id,
 )
+from drf_hardening.skeleton import SyncAndAsyncMiddleware
 from drf_hardening.throttling.guard import FailedAuthGuardMiddleware
 
 __all__ = [
@@ -36,40 +34,23 @@ __all__ = [
     "RequestIDMiddleware",
 ]
 
-GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
-
-class SyncAndAsyncMiddleware:
-    """The skeleton of the library's middleware: sync- and async-capable, no adapter.
-
-    Django's async handler wraps a sync-only middleware in ``sync_to_async`` on every
-    request; one that declares both and marks itself a coroutine function when the
-    next layer is one is called directly (django-cors-headers' ``middleware.py`` is
-    the model). Subclasses write ``__call__`` (sync) and ``__acall__`` (async) over
-    the same steps.
-    """
-
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-        self.async_mode = iscoroutinefunction(get_response)
-        if self.async_mode:
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        raise NotImplementedError
-
-
-class ContentSecurityPolicyMiddleware(MiddlewareMixin):
+class ContentSecurityPolicyMiddleware(SyncAndAsyncMiddleware):
     """Send ``DRF_HARDENING["CONTENT_SECURITY_POLICY"]`` on responses that set none.
 
     Django 6.0 has ``SECURE_CSP`` and its own middleware, which the presets use
     there; this one is for Django 5.2. A view that sets its own policy (the API
-    docs pages need scripts) keeps it. ``MiddlewareMixin`` makes it work with
-    sync and async views alike.
+    docs pages need scripts) keeps it.
     """
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if self.async_mode:
+            return self.__acall__(request)  # type: ignore[return-value]
+        return self.process_response(request, self.get_response(request))
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        response = await self.get_response(request)  # type: ignore[misc]
+        return self.process_response(request, response)
 
     def process_response(
         self, request: HttpRequest, response: HttpResponseBase

@@ -128,6 +128,8 @@ class Gunicorn:
     env: Mapping[str, str]
     chdir: Path = EXAMPLE_DIR
     workers: int = 2
+    #: ``-k``: gunicorn's sync workers unless set (``"uvicorn_worker.UvicornWorker"``: ASGI).
+    worker_class: str | None = None
     port: int = field(default_factory=free_port)
     directory: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="drfh-gunicorn-")))
     process: subprocess.Popen[bytes] | None = None
@@ -160,6 +162,7 @@ class Gunicorn:
             "--chdir", str(self.chdir),
             "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers),
+            *(["--worker-class", self.worker_class] if self.worker_class else []),
             "--graceful-timeout", "5",
             "--access-logfile", str(self.access_log),
             "--error-logfile", "-",

@@ -11,6 +11,7 @@ touching the others:
 - ``E060``-``E079`` / ``W060``-``W079``: errors, request ids and logging (``errors``)
 - ``E080``-``E099`` / ``W080``-``W099``: tokens and authentication (``auth``, ``basic``)
 - ``E100``-``E119`` / ``W100``-``W119``: the OpenAPI schema (``openapi``)
+- ``E120``-``E139`` / ``W120``-``W139``: throttling, continued (``throttling``)
 
 The value of every ``DRF_HARDENING`` key is checked in one place, ``conf``,
 under an id from its concern's range (``E027`` for ``TRUSTED_PROXIES``...).

@@ -1,14 +1,15 @@
 """Checks of throttling and client identity.
 
-Ids: ``drf_hardening.E020``-``E039`` (wrong) and ``W020``-``W039`` (risky);
-each is listed in docs/checks.md. The values of the ``DRF_HARDENING`` keys
-(rates, ``THROTTLE_CACHE``, ``TRUSTED_PROXIES`` and ``NUM_PROXIES`` standing in
-for it) are checked by ``drf_hardening.checks.conf``; this module judges what
-they point at.
+Ids: ``drf_hardening.E020``-``E039`` (wrong) and ``W020``-``W039`` (risky),
+continued at ``E120``-``E139``; each is listed in docs/checks.md. The values of
+the ``DRF_HARDENING`` keys (rates, ``THROTTLE_CACHE``, ``TRUSTED_PROXIES`` and
+``NUM_PROXIES`` standing in for it) are checked by ``drf_hardening.checks.conf``;
+this module judges what they point at.
 """
 
 from __future__ import annotations
 
+from inspect import iscoroutinefunction
 from typing import Any
 
 from django.conf import settings
@@ -122,6 +123,19 @@ def check_drf_throttles(**kwargs: Any) -> Messages:
                     "(encode/django-rest-framework#5181).",
                     hint=f"Use drf_hardening.throttling.{cls.__qualname__}: same API.",
                     id="drf_hardening.W029",
+                )
+            )
+        if iscoroutinefunction(getattr(cls, "allow_request", None)):
+            messages.append(
+                Error(
+                    f'REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] has {name}, whose '
+                    "allow_request is a coroutine function: DRF's APIView calls it without "
+                    "awaiting it, and a coroutine is true, so every sync view would let every "
+                    "request through.",
+                    hint="Keep the sync classes (drf_hardening.throttling.*) in "
+                    "DEFAULT_THROTTLE_CLASSES; set the async ones as the throttle_classes of "
+                    'adrf views (docs/scaling.md, "adrf views").',
+                    id="drf_hardening.E120",
                 )
             )
         scope = getattr(cls, "scope", None)

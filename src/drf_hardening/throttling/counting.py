@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from rest_framework import throttling
 
 from drf_hardening.conf import conf
-from drf_hardening.throttling import events, stores
+from drf_hardening.throttling import episodes, events, stores
 from drf_hardening.throttling.stores import Decision, Store, default_store, find_store
 
 if TYPE_CHECKING:
@@ -51,6 +51,26 @@ def count(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision 
 
     ``None`` when the rate is malformed or the store failed; each is logged
     once, when it starts (a store's recovery once too, when it ends).
+    ``throttling.aio.acount`` is the same step from async code.
+    """
+    step = prepare(throttle)
+    if step is None:
+        return None
+    store, name, limit, period_ms, now_ms = step
+    try:
+        decision = store.decide(key, limit, period_ms, now_ms, hit)
+    except Exception as exc:  # a store outage must never become a 500
+        failed(store, name, key, exc)
+        return None
+    if events.failing:  # else nothing can have recovered: no call
+        events.report_success(episodes.ended(store, name, key))
+    return decision
+
+
+def prepare(throttle: SimpleRateThrottle) -> tuple[Store, str, int, int, int] | None:
+    """What a decision needs: the store, its name, limit, period and now (ms); ``None``: malformed.
+
+    Reads the clock (``throttle.now``), as DRF's ``allow_request`` does.
     """
     now = throttle.now = throttle.timer()
     limit, duration = throttle.num_requests, throttle.duration
@@ -68,22 +88,16 @@ def count(throttle: SimpleRateThrottle, key: str, hit: bool = True) -> Decision 
         store, name = found[1] if found and found[0] == stores.generation else default_store()
     else:
         store, name = find_store(cache)
-    try:
-        decision = store.decide(key, limit, duration * 1000, int(now * 1000), hit)
-    except Exception as exc:  # a store outage must never become a 500
-        store_failed(name, exc)
-        return None
-    if events.failing:  # else nothing can have recovered: no call
-        events.report_success(name)
-    return decision
+    return store, name, limit, duration * 1000, int(now * 1000)
 
 
-def store_failed(name: str, exc: Exception) -> None:
-    """Log the outage of the store ``name`` once per episode."""
+def failed(store: Store, name: str, key: str, exc: Exception) -> None:
+    """Report a store that failed on ``key``, once per episode (per node on a cluster)."""
     outcome = "allowed" if conf.THROTTLE_FAIL_OPEN else "refused"
+    where = episodes.failed(store, name, key)
     events.report_failure(
-        name,
-        f"Throttle store ({name}) failed; requests are {outcome} until it answers "
+        where,
+        f"Throttle store ({where}) failed; requests are {outcome} until it answers "
         "(THROTTLE_FAIL_OPEN).",
         exc,
     )
@@ -99,13 +113,20 @@ def store_of(throttle: SimpleRateThrottle) -> tuple[Store, str]:
 def reserve(throttle: SimpleRateThrottle, key: str) -> tuple[Decision | None, Reservation | None]:
     """Count an attempt on ``key`` now, in one step; the ``Reservation`` when it was allowed."""
     decision = count(throttle, key)
+    return decision, reservation_of(throttle, key, decision)
+
+
+def reservation_of(
+    throttle: SimpleRateThrottle, key: str, decision: Decision | None
+) -> Reservation | None:
+    """What ``reserve`` (or ``aio.areserve``) counted, to give back; ``None`` when refused."""
     if decision is None or not decision.allowed:
-        return decision, None
-    period_ms = (throttle.duration or 0) * 1000  # set: count() returned a decision
+        return None
+    period_ms = (throttle.duration or 0) * 1000  # set: the count returned a decision
     # Every store answers reset_ms = window start + period - now, exactly.
     start_ms = int(throttle.now * 1000) + decision.reset_ms - period_ms
     store, name = store_of(throttle)
-    return decision, Reservation(store, name, key, start_ms, period_ms, throttle.timer)
+    return Reservation(store, name, key, start_ms, period_ms, throttle.timer)
 
 
 def release(reservation: Reservation) -> None:
@@ -114,7 +135,7 @@ def release(reservation: Reservation) -> None:
     try:
         store.release(key, start_ms, period_ms, int(timer() * 1000))
     except Exception as exc:  # the attempt stays counted: the safe side
-        store_failed(name, exc)
+        failed(store, name, key, exc)
 
 
 def count_releasing(throttle: SimpleRateThrottle, key: str, request: Any) -> Decision | None:
@@ -147,7 +168,7 @@ def count_releasing(throttle: SimpleRateThrottle, key: str, request: Any) -> Dec
             key, limit, duration * 1000, int(now * 1000), reservation.key, reservation.start_ms
         )
     except Exception as exc:  # an outage, as in count() (the release may or may not have run)
-        store_failed(name, exc)
+        failed(store, name, key, exc)
         return None
     # No report_success(): reserve() just succeeded on this store, and reported it.
     return decision

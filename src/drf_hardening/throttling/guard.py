@@ -30,7 +30,6 @@ Place it early in ``MIDDLEWARE``: right after ``RequestIDMiddleware``, so the
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponseBase
@@ -39,8 +38,10 @@ from rest_framework.settings import api_settings
 
 from drf_hardening.conf import conf
 from drf_hardening.exceptions import error_response
-from drf_hardening.throttling import events
+from drf_hardening.skeleton import SyncAndAsyncMiddleware
+from drf_hardening.throttling import aio, events
 from drf_hardening.throttling.counting import PENDING, Reservation, count, release, reserve
+from drf_hardening.throttling.stores import Decision
 from drf_hardening.throttling.throttles import SimpleRateThrottle, ThrottleStoreUnavailable
 
 SCOPE = "failed_auth"
@@ -82,11 +83,13 @@ class FailedAuthThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class FailedAuthGuardMiddleware:
-    """Refuse clients over ``FAILED_AUTH_RATE`` failed authentications with a 429."""
+class FailedAuthGuardMiddleware(SyncAndAsyncMiddleware):
+    """Refuse clients over ``FAILED_AUTH_RATE`` failed authentications with a 429.
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
+    Sync and async (no adapter under ASGI): both paths run the same steps,
+    ``counted`` and ``refusal`` before the view, ``settle`` after it, and differ
+    only in the store calls (``counting``'s, or ``aio``'s awaited).
+    """
 
     def timer(self) -> float:
         """The clock of the windows; replaceable in tests, like a throttle's ``timer``."""
@@ -99,15 +102,62 @@ class FailedAuthGuardMiddleware:
         return throttle
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        throttle = self.get_throttle()
-        if throttle.rate is None:
+        if self.async_mode:
+            return self.__acall__(request)  # type: ignore[return-value]
+        counted = self.counted(request)
+        if counted is None:
             return self.get_response(request)
-        key = throttle.get_cache_key(request, None)
-        reservation = None
+        throttle, key = counted
         if "HTTP_AUTHORIZATION" in request.META:
             decision, reservation = reserve(throttle, key)
         else:  # look only: a client that sends no credentials is guessing none
-            decision = count(throttle, key, hit=False)
+            decision, reservation = count(throttle, key, hit=False), None
+        refused = self.refusal(request, throttle, decision, reservation)
+        if refused is not None:
+            return refused
+        response = self.get_response(request)
+        give_back, count_failure = self.settle(request, response)
+        if give_back is not None:
+            release(give_back)
+        elif count_failure:
+            count(throttle, key, hit=True)
+        return response
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponseBase:
+        counted = self.counted(request)
+        if counted is None:
+            return await self.get_response(request)  # type: ignore[no-any-return, misc]
+        throttle, key = counted
+        if "HTTP_AUTHORIZATION" in request.META:
+            decision, reservation = await aio.areserve(throttle, key)
+        else:
+            decision, reservation = await aio.acount(throttle, key, hit=False), None
+        refused = self.refusal(request, throttle, decision, reservation)
+        if refused is not None:
+            return refused
+        response: HttpResponseBase = await self.get_response(request)  # type: ignore[misc]
+        give_back, count_failure = self.settle(request, response)
+        if give_back is not None:
+            await aio.arelease(give_back)
+        elif count_failure:
+            await aio.acount(throttle, key, hit=True)
+        return response
+
+    def counted(self, request: HttpRequest) -> tuple[FailedAuthThrottle, str] | None:
+        """The counter and key of this request's client; ``None`` when the guard is off."""
+        throttle = self.get_throttle()
+        if throttle.rate is None:
+            return None
+        return throttle, throttle.get_cache_key(request, None)
+
+    def refusal(
+        self,
+        request: HttpRequest,
+        throttle: FailedAuthThrottle,
+        decision: Decision | None,
+        reservation: Reservation | None,
+    ) -> HttpResponseBase | None:
+        """The answer before the view to the count (``None``: go on to the view)."""
         throttle.decision = decision
         if decision is None:
             if not conf.THROTTLE_FAIL_OPEN:
@@ -117,25 +167,22 @@ class FailedAuthGuardMiddleware:
             return error_response(request, exceptions.Throttled(throttle.wait()))
         if reservation is not None:
             setattr(request, PENDING, reservation)
-        response = self.get_response(request)
-        self.settle(request, response, throttle, key)
-        return response
+        return None
 
     def settle(
-        self,
-        request: HttpRequest,
-        response: HttpResponseBase,
-        throttle: FailedAuthThrottle,
-        key: str,
-    ) -> None:
-        """Keep a failure's reservation, give a success's back, count an unreserved failure."""
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> tuple[Reservation | None, bool]:
+        """What is left to do after the view: the reservation to give back, or a failure to count.
+
+        A failure keeps its reservation; a success gives it back, unless a throttle
+        already did; a failure with no reservation (none was made, or a throttle gave
+        it back before the view failed) is counted now.
+        """
         pending: Reservation | None = request.__dict__.pop(PENDING, None)
         failed = self.is_failure(request, response)
         if pending is not None:  # no throttle gave it back: the outcome decides now
-            if not failed:
-                release(pending)
-        elif failed:  # no reservation, or a throttle gave it back before the view failed
-            count(throttle, key, hit=True)
+            return (None if failed else pending), False
+        return None, failed
 
     def is_failure(self, request: HttpRequest, response: HttpResponseBase) -> bool:
         """A request passed to ``record_auth_failure``, or a 401 to one with credentials."""

@@ -27,7 +27,7 @@ from redis.exceptions import NoScriptError
 
 from drf_hardening.conf import conf
 from drf_hardening.throttling.stores import Decision
-from drf_hardening.throttling.topology import build_client
+from drf_hardening.throttling.topology import build_client, client_kwargs
 
 # KEYS[1]: the counter, two big-endian doubles: window start (ms) and count.
 # ARGV[1]: three doubles: now (ms), limit, period (ms; negative to only look).
@@ -85,8 +85,8 @@ return 0
 """
 RELEASE_SHA = hashlib.sha1(RELEASE.encode(), usedforsecurity=False).hexdigest()
 
-_pack_arg = struct.Struct(">ddd").pack
-_pack_start = struct.Struct(">d").pack
+pack_arg = struct.Struct(">ddd").pack
+pack_start = struct.Struct(">d").pack
 
 _clients: dict[tuple[Any, ...], Any] = {}
 _clients_lock = threading.Lock()
@@ -108,15 +108,7 @@ def redis_client(url: str, options: dict[str, Any]) -> Any:
         with _clients_lock:
             client = _clients.get(config)
             if client is None:  # pragma: no branch - else: another thread built it first
-                client = redis.Redis.from_url(
-                    url,
-                    **{
-                        **options,
-                        "socket_timeout": timeout,
-                        "socket_connect_timeout": timeout,
-                        "decode_responses": False,
-                    },
-                )
+                client = redis.Redis.from_url(url, **client_kwargs(options, timeout))
                 _clients[config] = client
     return client
 
@@ -134,10 +126,12 @@ def topology_client(store: Mapping[str, Any]) -> Any:
 
 def topology_store(cache: BaseCache, store: Mapping[str, Any]) -> RedisStore:
     """The store of a ``THROTTLE_STORE``; ``cache`` is only what ``get_cache()`` returns."""
-    return RedisStore(cache, topology_client(store), key_prefix="drfh:throttle:{")
+    made = RedisStore(cache, topology_client(store), key_prefix="drfh:throttle:{")
+    made.topology = store
+    return made
 
 
-def _no_script_errors(client: Any) -> tuple[type[Exception], ...]:
+def no_script_errors(client: Any) -> tuple[type[Exception], ...]:
     # django-valkey's client raises valkey-py's NoScriptError, a class of its own.
     errors: list[type[Exception]] = [NoScriptError]
     if type(client).__module__.startswith("valkey"):
@@ -156,10 +150,14 @@ class RedisStore:
     ``RedisCluster`` client, redis-py routes the call by its one key.
     """
 
+    #: The ``THROTTLE_STORE`` it was made from (``None``: a cache's client), which
+    #: ``throttling.aio`` builds the same client from, on ``redis.asyncio``.
+    topology: Mapping[str, Any] | None = None
+
     def __init__(self, cache: BaseCache, client: Any, key_prefix: str | None = None) -> None:
         self.cache = cache
         self.client = client
-        self.no_script = _no_script_errors(client)
+        self.no_script = no_script_errors(client)
         # execute_command() is what evalsha() calls, less a layer of Python.
         self.execute = client.execute_command
         # "{...}" is a hash tag: Redis Cluster puts the key in the slot of what is
@@ -170,33 +168,33 @@ class RedisStore:
         if key_prefix is None and cache.key_func is default_key_func:
             self.key_prefix = str(cache.make_key("{"))
 
-    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
+    def redis_key(self, key: str) -> str:
+        """The Redis key of the DRF key ``key``: prefixed, the DRF key as the hash tag."""
         prefix = self.key_prefix
+        return f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
+
+    def decide(self, key: str, limit: int, period_ms: int, now_ms: int, hit: bool) -> Decision:
+        prefix = self.key_prefix  # redis_key(), written out: one call less per decision
         redis_key = f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
-        arg = _pack_arg(now_ms, limit, period_ms if hit else -period_ms)
+        arg = pack_arg(now_ms, limit, period_ms if hit else -period_ms)
         try:
             reply = self.execute("EVALSHA", SCRIPT_SHA, 1, redis_key, arg)
         except self.no_script:  # first use on this server, or after SCRIPT FLUSH/a restart
             reply = self.execute("EVAL", SCRIPT, 1, redis_key, arg)
-        if type(reply) is int:
+        if type(reply) is int:  # parse_reply(), written out: one call less per decision
             used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
             # What NamedTuple's own __new__ does, without its Python-level call.
             return tuple.__new__(Decision, (reply > 0, used, left))
-        return _decision(reply, period_ms)
-
-    def redis_key(self, key: str) -> str:
-        """The key ``decide`` counts ``key`` under (which writes this out, one call less)."""
-        prefix = self.key_prefix
-        return f"{prefix}{key}}}" if prefix is not None else self.cache.make_key(f"{{{key}}}")
+        return parse_reply(reply, period_ms)
 
     def release(self, key: str, start_ms: int, period_ms: int, now_ms: int) -> None:
         if now_ms >= start_ms + period_ms:  # that window is over: no call
             return
-        arg = _pack_start(start_ms)
+        redis_key, arg = self.redis_key(key), pack_start(start_ms)
         try:
-            self.execute("EVALSHA", RELEASE_SHA, 1, self.redis_key(key), arg)
+            self.execute("EVALSHA", RELEASE_SHA, 1, redis_key, arg)
         except self.no_script:
-            self.execute("EVAL", RELEASE, 1, self.redis_key(key), arg)
+            self.execute("EVAL", RELEASE, 1, redis_key, arg)
 
     def decide_releasing(
         self, key: str, limit: int, period_ms: int, now_ms: int, release_key: str, start_ms: int
@@ -209,8 +207,8 @@ class RedisStore:
         different slots, and the cluster pipeline sends each to its node.
         """
         calls = (
-            (SCRIPT, SCRIPT_SHA, self.redis_key(key), _pack_arg(now_ms, limit, period_ms)),
-            (RELEASE, RELEASE_SHA, self.redis_key(release_key), _pack_start(start_ms)),
+            (SCRIPT, SCRIPT_SHA, self.redis_key(key), pack_arg(now_ms, limit, period_ms)),
+            (RELEASE, RELEASE_SHA, self.redis_key(release_key), pack_start(start_ms)),
         )
         pipe = self.client.pipeline(transaction=False)
         for _, sha, redis_key, arg in calls:
@@ -221,11 +219,11 @@ class RedisStore:
                 replies[i] = self.execute("EVAL", script, 1, redis_key, arg)
             elif isinstance(replies[i], Exception):
                 raise replies[i]
-        return _decision(replies[0], period_ms)
+        return parse_reply(replies[0], period_ms)
 
 
-def _decision(reply: Any, period_ms: int) -> Decision:
-    """The ``Decision`` of a ``SCRIPT`` reply (``decide`` writes the integer case out)."""
+def parse_reply(reply: Any, period_ms: int) -> Decision:
+    """The ``Decision`` in the script's reply (see ``SCRIPT``), for the sync and async stores."""
     if type(reply) is int:
         used, left = divmod(reply if reply > 0 else -reply, period_ms + 1)
         return Decision(reply > 0, used, left)

@@ -102,16 +102,26 @@ class SimpleRateThrottle(throttling.SimpleRateThrottle):
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         """Count this request; add the ``RateLimit`` fields; log a refusal."""
-        if self.rate is None:
-            return True
-        key = self.key = self.get_cache_key(request, view)
+        key = self.begin(request, view)
         if key is None:
             return True
         # The failed-auth guard's reservation rides along with this decision.
         if PENDING in getattr(request, "_request", request).__dict__:
-            decision = count_releasing(self, key, request)
-        else:
-            decision = count(self, key)
+            return self.conclude(count_releasing(self, key, request), request, view)
+        return self.conclude(count(self, key), request, view)
+
+    def begin(self, request: Request, view: APIView) -> str | None:
+        """The key this request counts on; ``None``: this throttle does not apply to it.
+
+        The step before the count, shared with the async throttles (``throttling.aio_throttles``).
+        """
+        if self.rate is None:
+            return None
+        key = self.key = self.get_cache_key(request, view)
+        return key
+
+    def conclude(self, decision: Decision | None, request: Request, view: APIView) -> bool:
+        """The answer to ``decision`` (``None``: the store failed); adds the headers, logs."""
         if decision is None:
             return self.unavailable()
         self.decision = decision
@@ -182,10 +192,10 @@ class ScopedRateThrottle(SimpleRateThrottle, throttling.ScopedRateThrottle):
         ident = user.pk if user and user.is_authenticated else self.get_ident(request)
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
-    def allow_request(self, request: Request, view: APIView) -> bool:
+    def begin(self, request: Request, view: APIView) -> str | None:
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
-            return True
+            return None
         self.rate = self.get_rate()
         self.set_rate(self.rate)
-        return super().allow_request(request, view)
+        return super().begin(request, view)

@@ -117,25 +117,39 @@ def _sentinel_address(entry: str | tuple[str, int] | list[Any]) -> tuple[str, in
     return str(entry[0]), int(entry[1])
 
 
-def build_client(store: Mapping[str, Any], timeout: float) -> Any:
-    """The redis-py client of a valid ``THROTTLE_STORE``, with ``timeout`` on every socket."""
-    import redis
-    from redis.cluster import ClusterNode, RedisCluster
-    from redis.sentinel import Sentinel
-
-    kwargs = {
-        **store.get("OPTIONS", {}),
+def client_kwargs(options: Mapping[str, Any], timeout: float) -> dict[str, Any]:
+    """``options`` with the library's timeouts, and bytes replies (the stores parse them)."""
+    return {
+        **options,
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
         "decode_responses": False,
     }
+
+
+def build_client(store: Mapping[str, Any], timeout: float, asyncio: bool = False) -> Any:
+    """The redis-py client of a valid ``THROTTLE_STORE``, with ``timeout`` on every socket.
+
+    ``asyncio=True``: the same client from ``redis.asyncio`` (same classes, same
+    arguments), for decisions made on an event loop (``throttling.aio``).
+    """
+    if asyncio:
+        import redis.asyncio as redis
+        from redis.asyncio.cluster import ClusterNode, RedisCluster
+        from redis.asyncio.sentinel import Sentinel
+    else:
+        import redis  # type: ignore[no-redef]
+        from redis.cluster import ClusterNode, RedisCluster  # type: ignore[assignment]
+        from redis.sentinel import Sentinel  # type: ignore[assignment]
+
+    kwargs = client_kwargs(store.get("OPTIONS", {}), timeout)
     if "URL" in store:
         return redis.Redis.from_url(redis_url(store["URL"]), **kwargs)
     if "CLUSTER_NODES" in store:
         nodes = []
         for node in store["CLUSTER_NODES"]:
             parts = urlsplit(redis_url(node))
-            nodes.append(ClusterNode(parts.hostname or "127.0.0.1", parts.port or 6379))  # type: ignore[no-untyped-call]
+            nodes.append(ClusterNode(parts.hostname or "127.0.0.1", parts.port or 6379))
             if parts.scheme == "rediss":
                 kwargs.setdefault("ssl", True)
             if parts.password:
@@ -146,7 +160,7 @@ def build_client(store: Mapping[str, Any], timeout: float) -> Any:
     addresses = [_sentinel_address(entry) for entry in store["SENTINELS"]]
     sentinel = Sentinel(addresses, **kwargs)  # type: ignore[no-untyped-call]
     service, db = store["SERVICE_NAME"], store.get("DB", 0)
-    return sentinel.master_for(service, db=db, **kwargs)  # type: ignore[no-untyped-call]
+    return sentinel.master_for(service, db=db, **kwargs)
 
 
 def describe(store: Mapping[str, Any]) -> str:
@@ -178,7 +192,10 @@ def store_mode() -> str:
     """The throttle store and its mode, for ``hardening_report``: ``"cache 'default': ..."``."""
     from drf_hardening.throttling.stores import default_store
 
-    store, name = default_store()
+    try:
+        store, name = default_store()
+    except Exception as exc:  # no THROTTLE_CACHE cache: the checks list why (caches.E001...)
+        return f"none ({type(exc).__name__})"
     client = getattr(store, "client", None)
     if client is None:
         return f"{name}: {type(store).__name__}"

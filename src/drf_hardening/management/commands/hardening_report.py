@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from drf_hardening.presets.merge import REPORT_SETTING
 from drf_hardening.presets.report import HardeningReport
+from drf_hardening.throttling.topology import store_mode
 
 
 def run_system_checks(*, deploy: bool = False) -> list[CheckMessage]:
@@ -40,9 +41,13 @@ class Command(BaseCommand):
         data = getattr(settings, REPORT_SETTING, None)
         report = HardeningReport.from_dict(data) if data else None
         messages = run_system_checks(deploy=options["deploy"])
+        # Where the throttles count, as the running process finds it (a Sentinel is asked
+        # for its primary now): what harden() wrote cannot say which primary is current.
+        mode = store_mode()
         if options["json"]:
             payload = {
                 "report": report.as_dict() if report else None,
+                "throttle_store": mode,
                 "checks": [_as_dict(message) for message in messages],
             }
             self.stdout.write(json.dumps(payload, indent=2, default=repr))
@@ -51,6 +56,8 @@ class Command(BaseCommand):
             self.stdout.write("harden() was not called in this project's settings.")
         else:
             self.stdout.write(str(report))
+        self.stdout.write("")
+        self.stdout.write(f"Throttle store: {mode}")
         self.stdout.write("")
         if not messages:
             self.stdout.write("System checks: no issues.")
