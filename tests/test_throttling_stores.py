@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
+import redis
+from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
@@ -213,3 +214,17 @@ def test_a_broken_store_fails_its_release_as_its_decisions() -> None:
         store.decide("k", 1, 1000, 0, hit=True)
     with pytest.raises(StoreError, match="unreachable"):
         store.release("k", 0, 1000, 0)
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("fresh_scripts", [False, True])
+def test_a_failed_decision_in_the_pipeline_still_releases(redis_cache, fresh_scripts) -> None:
+    store = get_store(caches["default"])
+    start = reserve(store, 1_000_000)
+    raw = redis.Redis.from_url(redis_cache.url)
+    raw.rpush(store.redis_key("user"), "x")  # a key of another type: the decision fails on it
+    if fresh_scripts:  # neither script cached: each goes through EVAL, and the decision's fails
+        raw.script_flush()
+    with pytest.raises(redis.exceptions.ResponseError, match="WRONGTYPE"):
+        store.decide_releasing("user", 5, MIN, 1_000_010, "k", start)
+    assert used(store, 1_000_020) == 0  # the reservation went back all the same

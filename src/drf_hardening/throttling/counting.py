@@ -167,7 +167,7 @@ def count_releasing(throttle: SimpleRateThrottle, key: str, request: Any) -> Dec
         decision: Decision = both(
             key, limit, duration * 1000, int(now * 1000), reservation.key, reservation.start_ms
         )
-    except Exception as exc:  # an outage, as in count() (the release may or may not have run)
+    except Exception as exc:  # an outage, as in count() (the release ran, unless it failed too)
         failed(store, name, key, exc)
         return None
     # No report_success(): reserve() just succeeded on this store, and reported it.

@@ -214,11 +214,19 @@ class RedisStore:
         for _, sha, redis_key, arg in calls:
             pipe.execute_command("EVALSHA", sha, 1, redis_key, arg)
         replies = pipe.execute(raise_on_error=False)
+        failure: Exception | None = None
+        # Every call is settled before a failure is raised: a release whose script the
+        # server did not have yet runs even when the decision beside it failed.
         for i, (script, _, redis_key, arg) in enumerate(calls):
             if isinstance(replies[i], self.no_script):  # as in decide: load it with EVAL
-                replies[i] = self.execute("EVAL", script, 1, redis_key, arg)
-            elif isinstance(replies[i], Exception):
-                raise replies[i]
+                try:
+                    replies[i] = self.execute("EVAL", script, 1, redis_key, arg)
+                except Exception as exc:
+                    replies[i] = exc
+            if isinstance(replies[i], Exception) and failure is None:
+                failure = replies[i]
+        if failure is not None:
+            raise failure
         return parse_reply(replies[0], period_ms)
 
 
