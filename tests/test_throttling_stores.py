@@ -17,6 +17,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 
 from drf_hardening.throttling.clients import BrokenStore, StoreError
+from drf_hardening.throttling.redis_store import RedisStore
 from drf_hardening.throttling.stores import (
     CounterStore,
     Decision,
@@ -220,6 +221,7 @@ def test_a_broken_store_fails_its_release_as_its_decisions() -> None:
 @pytest.mark.parametrize("fresh_scripts", [False, True])
 def test_a_failed_decision_in_the_pipeline_still_releases(redis_cache, fresh_scripts) -> None:
     store = get_store(caches["default"])
+    assert isinstance(store, RedisStore)
     start = reserve(store, 1_000_000)
     raw = redis.Redis.from_url(redis_cache.url)
     raw.rpush(store.redis_key("user"), "x")  # a key of another type: the decision fails on it
