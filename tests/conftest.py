@@ -31,6 +31,7 @@ PROCESS_MODULES = frozenset(
         "tests.tokens.test_leak",
         "tests.test_guard_concurrency",
         "tests.test_example_collection",
+        "tests.test_deployment_claims",
     }
 )
 
