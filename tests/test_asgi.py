@@ -187,6 +187,7 @@ def test_async_store_outage_follows_fail_open_and_logs_once(
 @pytest.mark.redis
 def test_async_store_recovers_and_says_so_once(redis_server: RedisServer, settings, caplog):
     redis_server.ensure_running()
+    redis_server.flush()  # another test may have spent this client's quota on this server
     settings.DRF_HARDENING = {"THROTTLE_STORE": {"URL": redis_server.url}}
     events.report_failure(
         f"THROTTLE_STORE (standalone 127.0.0.1:{redis_server.port})", "down (test)"
